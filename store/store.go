@@ -12,7 +12,8 @@ import "context"
 type Store interface {
 	// View runs fn in a read-only transaction over a consistent snapshot
 	// taken when View begins: commits made while fn runs are not visible.
-	// Set and Delete inside fn return ErrReadOnly. View returns fn's error.
+	// Set and Delete inside fn return ErrReadOnly. View returns fn's error;
+	// if ctx is already done it returns ctx.Err() without calling fn.
 	View(ctx context.Context, fn func(Txn) error) error
 
 	// Update runs fn in a read-write transaction and commits its writes if
@@ -21,11 +22,13 @@ type Store interface {
 	//
 	// Update is serializable with respect to the keys it reads: if another
 	// transaction committed a write to a key this one read (by Get, found or
-	// not, or by Scan) after this one began, the commit fails with
-	// ErrConflict and nothing is written. Conflicts are detected per key,
-	// not per range: a key inserted into a scanned range by another
-	// transaction is not a conflict. Guard a range with a key every writer of
-	// that range reads and writes when that matters.
+	// not, or as a key passed to a Scan callback) after this one began, the
+	// commit fails with ErrConflict and nothing is written. Conflicts are
+	// detected per key, not per range: a key inserted into a scanned range
+	// by another transaction is not a conflict. Guard a range with a key
+	// every writer of that range reads and writes when that matters. An
+	// Update that writes nothing never conflicts. Blind writes (keys written
+	// but not read) never conflict; the last commit wins.
 	//
 	// If fn returns an error, or ctx is done before the commit, nothing is
 	// written and Update returns that error (ctx.Err() for the context).
@@ -33,9 +36,11 @@ type Store interface {
 	// backend promises (see each backend's documentation).
 	Update(ctx context.Context, fn func(Txn) error) error
 
-	// Close releases the store. It waits for transactions in flight; calls
-	// made after Close return ErrClosed. Calling Close twice returns
-	// ErrClosed. Never call Close from inside a transaction.
+	// Close releases the store. It waits for transactions in flight, which
+	// finish normally (an Update in flight still commits); calls made after
+	// Close return ErrClosed. Calling Close twice returns ErrClosed. Never
+	// call Close from inside a transaction, and never start a transaction
+	// from inside another one.
 	Close() error
 }
 
@@ -44,7 +49,8 @@ type Store interface {
 // than one goroutine at a time.
 //
 // Keys are non-empty byte strings of at most MaxKeySize bytes, compared
-// bytewise; any byte value is allowed.
+// bytewise; any byte value is allowed. A call given an invalid key returns
+// ErrInvalidKey and has no effect; the transaction stays usable.
 type Txn interface {
 	// Get returns the value stored at key, or an error that is
 	// ErrNotFound. The returned slice belongs to the caller: the store
