@@ -1,12 +1,15 @@
 // Package memstore is an in-memory [store.Store]: the store for tests,
 // examples and servers that need no durability.
 //
-// It is not a map under a lock. Like the Badger backend it gives every
-// transaction a consistent snapshot (a copy-on-write B-tree published after
-// each commit, so readers never block writers or each other) and detects
-// conflicts per key read: an Update whose read keys were written by a commit
-// made after it began fails with [store.ErrConflict] and writes nothing.
-// The conformance suite in package storetest proves both.
+// It is not a map under a lock. Like the Badger backend it is a
+// multi-version store: every commit stamps the versions it writes with a new
+// timestamp, every transaction reads the newest versions no later than the
+// timestamp it began at — a consistent snapshot, however many commits land
+// meanwhile — and an Update fails with [store.ErrConflict], writing nothing,
+// when a key it read was written by a commit made after it began. The
+// conformance suite in package storetest proves both. Versions no open
+// transaction can read are pruned as commits go by, so memory follows the
+// live data, not the history.
 //
 // # Errors
 //
@@ -22,6 +25,7 @@
 // # Concurrency
 //
 // A Store is safe for concurrent use. Commits are serialized by one mutex
-// held only for the conflict check and the tree update; transactions run
-// their functions concurrently.
+// held only for the conflict check and applying the writes; reads take a
+// shared lock per Get, or per batch of a Scan (the callback runs without
+// it), so transactions run their functions concurrently.
 package memstore

@@ -5,7 +5,6 @@ import (
 	"hash/maphash"
 	"slices"
 	"sync"
-	"sync/atomic"
 
 	"github.com/tidwall/btree"
 
@@ -26,87 +25,117 @@ type Options struct {
 
 // Store is an in-memory store.Store with snapshot isolation and per-key
 // conflict detection, the semantics of the Badger backend.
+//
+// Every key holds a short chain of versions stamped with the commit
+// timestamp that wrote them; a transaction reads, for each key, the newest
+// version no later than its read timestamp. Versions that no open
+// transaction can read any more are pruned as commits go by.
 type Store struct {
 	maxTxnBytes int64
 	seed        maphash.Seed // for key fingerprints in conflict checks
+	pool        sync.Pool    // of *txn
 
 	// closeMu is held shared by every transaction and exclusively by
 	// Close, so Close waits for transactions in flight.
 	closeMu sync.RWMutex
 	closed  bool
 
-	// snap is the latest committed state, published after every commit.
-	// Its tree is never modified again.
-	snap atomic.Pointer[snapshot]
+	// treeMu guards the tree and the version chains in it: shared for
+	// reads, exclusive while a commit applies its writes or prunes.
+	treeMu sync.RWMutex
+	tree   *btree.BTreeG[*entry]
 
-	mu        sync.Mutex          // serializes commits; guards the fields below
-	master    *btree.BTreeG[item] // the writable tree; only commits touch it
-	ts        uint64              // commit timestamp of the latest commit
-	committed []commitRecord      // recent commits that open transactions may conflict with
-	active    map[uint64]int      // read timestamps of open Update transactions
+	// mu is the oracle: it serializes commits and guards the timestamps.
+	mu        sync.Mutex
+	ts        uint64         // timestamp of the latest commit: new transactions read at it
+	active    map[uint64]int // read timestamps of open transactions
+	committed []commitRecord // commits that open Updates may conflict with
+	garbage   []garbage      // entries holding versions that may become unreadable
+	probe     entry          // search key for the commit's tree lookups
 }
 
 var _ store.Store = (*Store)(nil)
 
-// item is one key and its committed value; committed values are never
-// modified.
-type item struct {
-	key string
+// entry is one key and its versions, oldest first.
+type entry struct {
+	key      string
+	versions []version
+}
+
+// version is a value (or a deletion) committed at ts. Its bytes are never
+// modified once committed.
+type version struct {
+	ts  uint64
 	val []byte
+	del bool
 }
 
-func lessItem(a, b item) bool { return a.key < b.key }
-
-// snapshot is an immutable view of the store at commit timestamp ts.
-type snapshot struct {
-	tree *btree.BTreeG[item]
-	ts   uint64
+// at returns the version of e visible at readTs.
+func (e *entry) at(readTs uint64) (version, bool) {
+	for i := len(e.versions) - 1; i >= 0; i-- {
+		if v := e.versions[i]; v.ts <= readTs {
+			return v, !v.del
+		}
+	}
+	return version{}, false
 }
+
+func lessEntry(a, b *entry) bool { return a.key < b.key }
 
 // commitRecord remembers which keys a commit wrote, as sorted 64-bit
 // fingerprints, for conflict checks. A fingerprint collision can only
-// cause a spurious conflict (a retry), never a missed one.
+// cause a spurious conflict (a retry), never a missed one. A commit of a
+// single key keeps its fingerprint inline.
 type commitRecord struct {
 	ts  uint64
-	fps []uint64
+	one uint64
+	fps []uint64 // nil when the commit wrote exactly one key (one)
+}
+
+func (c *commitRecord) wrote(fp uint64) bool {
+	if c.fps == nil {
+		return c.one == fp
+	}
+	_, found := slices.BinarySearch(c.fps, fp)
+	return found
+}
+
+// garbage notes that e got a new version at ts: once no open transaction
+// reads below ts, e's older versions can go.
+type garbage struct {
+	ts uint64
+	e  *entry
 }
 
 // New returns an empty Store. A nil opts means the defaults.
 func New(opts *Options) *Store {
 	s := &Store{
 		maxTxnBytes: DefaultMaxTxnBytes,
-		// The tree is only touched under mu or read-only through
-		// snapshots, so its own lock is not needed. A modest degree keeps
-		// the copy-on-write clone of a node cheap on every commit.
-		master: btree.NewBTreeGOptions(lessItem, btree.Options{NoLocks: true, Degree: 16}),
+		seed:        maphash.MakeSeed(),
+		// The tree's own lock is replaced by treeMu, which also covers
+		// the version chains.
+		tree:   btree.NewBTreeGOptions(lessEntry, btree.Options{NoLocks: true}),
 		active: make(map[uint64]int),
-		seed:   maphash.MakeSeed(),
 	}
 	if opts != nil && opts.MaxTxnBytes > 0 {
 		s.maxTxnBytes = opts.MaxTxnBytes
 	}
-	s.snap.Store(&snapshot{tree: s.master.Copy()})
+	s.pool.New = func() any { return &txn{s: s} }
 	return s
 }
 
 // View runs fn in a read-only transaction over the latest committed state.
 func (s *Store) View(ctx context.Context, fn func(store.Txn) error) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	s.closeMu.RLock()
-	defer s.closeMu.RUnlock()
-	if s.closed {
-		return store.ErrClosed
-	}
-	t := &txn{s: s, snap: s.snap.Load()}
-	defer t.finish()
-	return fn(t)
+	return s.run(ctx, false, fn)
 }
 
 // Update runs fn in a read-write transaction and commits it if fn returns
 // nil; see store.Store.
 func (s *Store) Update(ctx context.Context, fn func(store.Txn) error) error {
+	return s.run(ctx, true, fn)
+}
+
+func (s *Store) run(ctx context.Context, update bool, fn func(store.Txn) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -115,10 +144,13 @@ func (s *Store) Update(ctx context.Context, fn func(store.Txn) error) error {
 	if s.closed {
 		return store.ErrClosed
 	}
-	t := s.begin()
-	defer t.finish()
+	t := s.begin(update)
+	defer s.end(t)
 	if err := fn(t); err != nil {
 		return err
+	}
+	if !update {
+		return nil
 	}
 	if t.tooLarge {
 		return store.ErrTooLarge
@@ -129,84 +161,161 @@ func (s *Store) Update(ctx context.Context, fn func(store.Txn) error) error {
 	return s.commit(t)
 }
 
-// begin opens an Update transaction on the latest snapshot and registers
-// its read timestamp, so that commits made after it are kept for its
-// conflict check.
-func (s *Store) begin() *txn {
+// begin opens a transaction at the latest commit and registers its read
+// timestamp, so that the versions it reads are kept and, for an Update, the
+// commits made after it are kept for its conflict check.
+func (s *Store) begin(update bool) *txn {
+	t := s.pool.Get().(*txn)
+	t.update = update
 	s.mu.Lock()
-	snap := s.snap.Load()
-	s.active[snap.ts]++
+	t.readTs = s.ts
+	s.active[t.readTs]++
 	s.mu.Unlock()
-	t := &txn{s: s, snap: snap, update: true}
-	t.reads = t.readsBuf[:0]
-	t.writes = t.writesBuf[:0]
 	return t
 }
 
-// release unregisters an Update transaction's read timestamp. s.mu held.
+// end unregisters t (unless its commit did) and recycles it.
+func (s *Store) end(t *txn) {
+	if !t.done {
+		s.mu.Lock()
+		s.releaseLocked(t.readTs)
+		s.mu.Unlock()
+	}
+	t.reset()
+	s.pool.Put(t)
+}
+
+// releaseLocked unregisters a read timestamp. s.mu held.
 func (s *Store) releaseLocked(readTs uint64) {
 	if s.active[readTs]--; s.active[readTs] <= 0 {
 		delete(s.active, readTs)
 	}
-	s.pruneLocked()
 }
 
-// pruneLocked drops commit records that no open transaction can conflict
-// with: those at or before the oldest open read timestamp. s.mu held.
-func (s *Store) pruneLocked() {
-	if len(s.committed) == 0 {
-		return
-	}
+// oldestLocked returns the oldest timestamp an open transaction reads at
+// (the latest commit if none is open). s.mu held.
+func (s *Store) oldestLocked() uint64 {
 	oldest := s.ts
 	for readTs := range s.active {
 		oldest = min(oldest, readTs)
 	}
-	n := 0
-	for n < len(s.committed) && s.committed[n].ts <= oldest {
-		n++
-	}
-	if n > 0 {
-		clear(s.committed[:n])
-		s.committed = s.committed[n:]
-	}
+	return oldest
 }
 
 // commit checks t's reads against the commits made since t began and, if
-// none wrote a key t read, applies t's writes and publishes a new snapshot.
+// none wrote a key t read, applies t's writes as versions at a new
+// timestamp, then makes that timestamp visible to new transactions.
 func (s *Store) commit(t *txn) error {
 	if len(t.writes) == 0 {
 		return nil // nothing to write: a read-only Update always commits
 	}
-	// The fingerprints live in the txn's own storage when they fit; the
-	// commit record then keeps the txn alive, which is cheaper than a
-	// second allocation.
-	fps := t.fpsBuf[:0]
-	for _, w := range t.writes {
-		fps = append(fps, maphash.String(s.seed, w.key))
+	rec := commitRecord{}
+	if len(t.writes) == 1 {
+		rec.one = maphash.String(s.seed, t.writes[0].key)
+	} else {
+		rec.fps = make([]uint64, len(t.writes))
+		for i, w := range t.writes {
+			rec.fps[i] = maphash.String(s.seed, w.key)
+		}
+		slices.Sort(rec.fps)
 	}
-	slices.Sort(fps)
+
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	defer t.finishLocked()
-	for i := len(s.committed) - 1; i >= 0 && s.committed[i].ts > t.snap.ts; i-- {
-		written := s.committed[i].fps
+	s.releaseLocked(t.readTs)
+	t.done = true
+	for i := len(s.committed) - 1; i >= 0 && s.committed[i].ts > t.readTs; i-- {
 		for _, fp := range t.reads {
-			if _, found := slices.BinarySearch(written, fp); found {
+			if s.committed[i].wrote(fp) {
 				return store.ErrConflict
 			}
 		}
 	}
+
+	ts := s.ts + 1
+	// The horizon is the oldest timestamp anyone will read at from now on:
+	// the oldest open transaction's, or this commit's if none is open.
+	horizon := ts
+	if len(s.active) > 0 {
+		horizon = s.oldestLocked()
+	}
+	s.treeMu.Lock()
 	for _, w := range t.writes {
-		if w.del {
-			s.master.Delete(item{key: w.key})
-		} else {
-			s.master.Set(item{key: w.key, val: w.val})
+		s.probe.key = w.key
+		e, ok := s.tree.Get(&s.probe)
+		if !ok {
+			if w.del {
+				continue // deleting a key that has no versions at all
+			}
+			e = &entry{key: w.key}
+			s.tree.Set(e)
+		}
+		e.versions = append(e.versions, version{ts: ts, val: w.val, del: w.del})
+		s.garbage = append(s.garbage, garbage{ts: ts, e: e})
+	}
+	s.probe.key = ""
+	s.collectLocked(horizon)
+	s.treeMu.Unlock()
+
+	s.ts = ts // from here on, new transactions see the commit
+	rec.ts = ts
+	s.committed = append(s.committed, rec)
+	s.pruneCommitsLocked(horizon)
+	return nil
+}
+
+// collectLocked drops the versions no transaction can read any more: for
+// each entry noted as garbage at or before oldest, every version older than
+// the newest one at or before oldest; an entry left with only a deletion is
+// removed. s.mu and s.treeMu held.
+func (s *Store) collectLocked(oldest uint64) {
+	n := 0
+	for ; n < len(s.garbage) && s.garbage[n].ts <= oldest; n++ {
+		e := s.garbage[n].e
+		keep := 0
+		for i, v := range e.versions {
+			if v.ts <= oldest {
+				keep = i
+			}
+		}
+		if keep > 0 {
+			e.versions = append(e.versions[:0], e.versions[keep:]...)
+			clear(e.versions[len(e.versions):cap(e.versions)][:keep])
+		}
+		if len(e.versions) == 1 && e.versions[0].del && e.versions[0].ts <= oldest {
+			if cur, ok := s.tree.Get(e); ok && cur == e {
+				s.tree.Delete(e)
+			}
+			e.versions = nil
 		}
 	}
-	s.ts++
-	s.committed = append(s.committed, commitRecord{ts: s.ts, fps: fps})
-	s.snap.Store(&snapshot{tree: s.master.Copy(), ts: s.ts})
-	return nil
+	s.garbage = dropFront(s.garbage, n)
+}
+
+// pruneCommitsLocked drops commit records that no open Update can conflict
+// with: those at or before the oldest open read timestamp. s.mu held.
+func (s *Store) pruneCommitsLocked(oldest uint64) {
+	n := 0
+	for n < len(s.committed) && s.committed[n].ts <= oldest {
+		n++
+	}
+	s.committed = dropFront(s.committed, n)
+}
+
+// dropFront removes the first n elements of a queue. A short remainder is
+// moved to the front, so that a queue that keeps draining reuses its array
+// instead of reallocating on every append.
+func dropFront[T any](q []T, n int) []T {
+	if n == 0 {
+		return q
+	}
+	if rest := len(q) - n; rest <= 64 {
+		copy(q, q[n:])
+		clear(q[rest:])
+		return q[:rest]
+	}
+	clear(q[:n])
+	return q[n:]
 }
 
 // Close releases the store's memory. It waits for transactions in flight.
@@ -218,9 +327,10 @@ func (s *Store) Close() error {
 	}
 	s.closed = true
 	s.mu.Lock()
-	s.master = nil
-	s.committed = nil
-	s.snap.Store(&snapshot{})
+	s.treeMu.Lock()
+	s.tree.Clear()
+	s.committed, s.garbage = nil, nil
+	s.treeMu.Unlock()
 	s.mu.Unlock()
 	return nil
 }

@@ -21,52 +21,49 @@ type write struct {
 // indexes them in a map; below it a linear search is cheaper.
 const indexAbove = 8
 
-// txn implements store.Txn over a snapshot plus buffered writes.
+// scanBatch is how many entries Scan reads per hold of the tree lock. The
+// callback runs with the lock released, so it may call Get on the same
+// transaction.
+const scanBatch = 128
+
+// txn implements store.Txn over the versions visible at readTs plus the
+// transaction's buffered writes. Txns are pooled: reset clears one for
+// reuse.
 type txn struct {
 	s        *Store
-	snap     *snapshot
+	readTs   uint64
 	update   bool
-	done     bool
+	done     bool // the read timestamp has been released
 	writes   []write
 	index    map[string]int // key → position in writes, once there are many
 	reads    []uint64       // fingerprints of keys read (Update only)
 	size     int64
 	tooLarge bool
-
-	// Inline room for the common small transaction, so that reading and
-	// writing a few keys allocates nothing beyond the txn itself.
-	readsBuf  [4]uint64
-	writesBuf [2]write
-	fpsBuf    [2]uint64
+	batch    []found // Scan's buffer
+	probe    entry   // search key for tree lookups, reused to avoid allocating
 }
 
 var _ store.Txn = (*txn)(nil)
 
-// finish releases an Update's read timestamp once, whether it committed,
-// failed or panicked.
-func (t *txn) finish() {
-	if t.done {
-		return
-	}
-	t.done = true
-	if t.update {
-		t.s.mu.Lock()
-		t.s.releaseLocked(t.snap.ts)
-		t.s.mu.Unlock()
-	}
+// found is a visible entry copied out of the tree by Scan.
+type found struct {
+	key string
+	val []byte
 }
 
-// finishLocked is finish for a caller that holds t.s.mu.
-func (t *txn) finishLocked() {
-	if !t.done {
-		t.done = true
-		t.s.releaseLocked(t.snap.ts)
-	}
+func (t *txn) reset() {
+	clear(t.writes)
+	clear(t.batch)
+	*t = txn{s: t.s, writes: t.writes[:0], reads: t.reads[:0], batch: t.batch[:0]}
 }
 
 // view returns key as a string without copying; the result must not be
 // kept past the call it is made for.
 func view(key []byte) string { return unsafe.String(unsafe.SliceData(key), len(key)) }
+
+// bytesOf returns the bytes of s without copying; they must not be
+// modified.
+func bytesOf(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
 
 func (t *txn) Get(key []byte) ([]byte, error) {
 	if err := store.CheckKey(key); err != nil {
@@ -82,11 +79,21 @@ func (t *txn) Get(key []byte) ([]byte, error) {
 	if t.update {
 		t.reads = append(t.reads, maphash.String(t.s.seed, k))
 	}
-	it, ok := t.snap.tree.Get(item{key: k})
+	t.s.treeMu.RLock()
+	var (
+		v  version
+		ok bool
+	)
+	t.probe.key = k
+	if e, found := t.s.tree.Get(&t.probe); found {
+		v, ok = e.at(t.readTs)
+	}
+	t.probe.key = ""
+	t.s.treeMu.RUnlock()
 	if !ok {
 		return nil, store.ErrNotFound
 	}
-	return append(make([]byte, 0, len(it.val)), it.val...), nil
+	return append(make([]byte, 0, len(v.val)), v.val...), nil
 }
 
 // find returns the position of key among the buffered writes, or -1.
@@ -146,100 +153,116 @@ func (t *txn) buffer(key, val []byte, del bool) error {
 	return nil
 }
 
-// Scan merges the snapshot's keys with the transaction's own buffered
-// writes, in key order.
+// Scan merges the committed entries visible at readTs with the
+// transaction's own buffered writes, in key order. It reads the tree in
+// batches and calls fn with the tree lock released.
 func (t *txn) Scan(prefix []byte, opts store.ScanOptions, fn func(key, value []byte) bool) error {
 	pre := string(prefix)
-	own := t.pendingIn(pre, opts.Reverse)
-	// emit yields one entry; it returns false when the scan must stop.
-	stopped := false
-	emit := func(k string, v []byte) bool {
-		if !fn(unsafe.Slice(unsafe.StringData(k), len(k)), v) {
-			stopped = true
+	rev := opts.Reverse
+	own := t.pendingIn(pre, rev)
+
+	// The first position, as an inclusive bound.
+	var from string
+	var unbounded bool // reverse from the very end of the key space
+	if !rev {
+		from = pre
+		if opts.Start != nil && string(opts.Start) > from {
+			from = string(opts.Start)
+		}
+		own = trimOwn(own, func(k string) bool { return k < from })
+	} else {
+		end, bounded := successor(pre)
+		switch {
+		case opts.Start != nil && (!bounded || string(opts.Start) < end):
+			from = string(opts.Start)
+		case bounded:
+			from = end
+		default:
+			unbounded = true
+		}
+		if opts.Start != nil {
+			own = trimOwn(own, func(k string) bool { return k > from })
+		}
+	}
+
+	inclusive := true
+	for {
+		more := t.fill(pre, from, inclusive, unbounded, rev)
+		for _, f := range t.batch {
+			// Buffered writes that come before f in scan order.
+			for len(own) > 0 && (rev && own[0].key > f.key || !rev && own[0].key < f.key) {
+				w := own[0]
+				own = own[1:]
+				if !w.del && !fn(bytesOf(w.key), w.val) {
+					return nil
+				}
+			}
+			if len(own) > 0 && own[0].key == f.key { // overwritten here
+				w := own[0]
+				own = own[1:]
+				if !w.del && !fn(bytesOf(w.key), w.val) {
+					return nil
+				}
+				continue
+			}
+			if t.update {
+				t.reads = append(t.reads, maphash.String(t.s.seed, f.key))
+			}
+			if !fn(bytesOf(f.key), f.val) {
+				return nil
+			}
+		}
+		if !more {
+			break
+		}
+		from, inclusive, unbounded = t.batch[len(t.batch)-1].key, false, false
+	}
+	for _, w := range own {
+		if !w.del && !fn(bytesOf(w.key), w.val) {
+			return nil
+		}
+	}
+	return nil
+}
+
+// fill loads into t.batch up to scanBatch entries under prefix visible at
+// readTs, starting at from (excluded unless inclusive; the end of the key
+// space if unbounded) in scan order. It reports whether more may follow.
+func (t *txn) fill(prefix, from string, inclusive, unbounded, rev bool) bool {
+	clear(t.batch)
+	t.batch = t.batch[:0]
+	more := false
+	visit := func(e *entry) bool {
+		if !strings.HasPrefix(e.key, prefix) {
+			// Past the prefix ends the scan; before it (in reverse,
+			// keys above the prefix) is skipped.
+			return rev && e.key > prefix
+		}
+		if !inclusive && e.key == from {
+			return true
+		}
+		if len(t.batch) == scanBatch {
+			more = true
 			return false
+		}
+		if v, ok := e.at(t.readTs); ok {
+			t.batch = append(t.batch, found{e.key, v.val})
 		}
 		return true
 	}
-	// flushOwn emits buffered writes that come before tree key k in scan
-	// order (all of them when k is ""), and reports whether k itself was
-	// overwritten by one.
-	flushOwn := func(k string, all bool) (shadowed, ok bool) {
-		for len(own) > 0 {
-			o := own[0]
-			var before bool
-			if opts.Reverse {
-				before = all || o.key > k
-			} else {
-				before = all || o.key < k
-			}
-			if !before {
-				break
-			}
-			own = own[1:]
-			if !o.del && !emit(o.key, o.val) {
-				return false, false
-			}
-		}
-		if len(own) > 0 && !all && own[0].key == k {
-			o := own[0]
-			own = own[1:]
-			if !o.del && !emit(o.key, o.val) {
-				return true, false
-			}
-			return true, true
-		}
-		return false, true
+	t.probe.key = from
+	t.s.treeMu.RLock()
+	switch {
+	case unbounded:
+		t.s.tree.Reverse(visit)
+	case rev:
+		t.s.tree.Descend(&t.probe, visit)
+	default:
+		t.s.tree.Ascend(&t.probe, visit)
 	}
-	visit := func(it item) bool {
-		if !strings.HasPrefix(it.key, pre) {
-			// Outside the prefix: before it (reverse) or after it
-			// (forward) ends the scan; the other side is skipped.
-			if opts.Reverse && it.key > pre {
-				return true
-			}
-			return false
-		}
-		if t.update {
-			t.reads = append(t.reads, maphash.String(t.s.seed, it.key))
-		}
-		shadowed, ok := flushOwn(it.key, false)
-		if !ok {
-			return false
-		}
-		if shadowed {
-			return true
-		}
-		return emit(it.key, it.val)
-	}
-	tree := t.snap.tree
-	if tree == nil {
-		return store.ErrClosed
-	}
-	if !opts.Reverse {
-		pivot := pre
-		if opts.Start != nil && string(opts.Start) > pivot {
-			pivot = string(opts.Start)
-		}
-		if opts.Start != nil {
-			own = trimOwn(own, func(k string) bool { return k < pivot })
-		}
-		tree.Ascend(item{key: pivot}, visit)
-	} else {
-		end, bounded := successor(pre)
-		if opts.Start != nil && (!bounded || string(opts.Start) < end) {
-			start := string(opts.Start)
-			own = trimOwn(own, func(k string) bool { return k > start })
-			tree.Descend(item{key: start}, visit)
-		} else if bounded {
-			tree.Descend(item{key: end}, visit)
-		} else {
-			tree.Reverse(visit)
-		}
-	}
-	if !stopped {
-		flushOwn("", true)
-	}
-	return nil
+	t.s.treeMu.RUnlock()
+	t.probe.key = ""
+	return more
 }
 
 // pendingIn returns the buffered writes under prefix, sorted in scan order.
