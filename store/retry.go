@@ -20,8 +20,12 @@ type RetryPolicy struct {
 }
 
 // DefaultRetryPolicy suits short service transactions under contention:
-// up to 50 tries, waits drawn uniformly from [0, 20µs·2ⁿ] capped at 5ms.
-var DefaultRetryPolicy = RetryPolicy{MaxAttempts: 50, BaseDelay: 20 * time.Microsecond, MaxDelay: 5 * time.Millisecond}
+// up to 500 tries (about half a second at worst), waits drawn uniformly
+// from [0, 20µs·2ⁿ] capped at 2ms. The cap is low on purpose: an operation
+// that lost many times must not wait much longer than a fresh one, or it
+// starves behind them. Badger with 16 writers on one key under -race needs
+// up to ~100 tries for one operation.
+var DefaultRetryPolicy = RetryPolicy{MaxAttempts: 500, BaseDelay: 20 * time.Microsecond, MaxDelay: 2 * time.Millisecond}
 
 // Retry calls op until it returns an error that is not ErrConflict (nil
 // included), the policy's attempts run out, or ctx is done. Between tries
