@@ -31,6 +31,8 @@
 //     AfterFunc callbacks run on their own goroutine, so their effects
 //     land after Add returns.
 //
+// For example:
+//
 //	mock := clock.NewMock()
 //	done := make(chan struct{})
 //	go func() { mock.Sleep(time.Minute); close(done) }()
