@@ -1,0 +1,28 @@
+package lock
+
+// SetSweptHook makes the background sweep call f after each pass. Call it on
+// cfg before New.
+func SetSweptHook(cfg *Config, f func(n int, err error)) { cfg.hooks.swept = f }
+
+// Waiters returns how many Acquire calls wait for the mutex in this process.
+func (s *Service) Waiters(ns, user, prop string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if e := s.locks[lockID{ns, user, prop}]; e != nil {
+		return len(e.waiters)
+	}
+	return 0
+}
+
+// Entries returns how many mutexes have in-process state (waiters or leases).
+func (s *Service) Entries() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.locks)
+}
+
+// SetQueuedHook makes Acquire call f (with its transaction ID) once it has
+// joined the queue of a mutex. Call it on cfg before New.
+func SetQueuedHook(cfg *Config, f func(tx string)) {
+	cfg.hooks.queued = func(_, _, _, tx string) { f(tx) }
+}
