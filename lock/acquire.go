@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/hearth-go/hearth/clock"
+	"github.com/hearth-go/hearth/internal/errs"
 )
 
 // AcquireOption tunes Acquire.
@@ -50,6 +51,24 @@ func (s *Service) Acquire(ctx context.Context, namespaceName, userID, propertyID
 	if o.autoRenew {
 		renew = effectiveTTL(ttl)
 	}
+	if s.Waiters(id.ns, id.user, id.prop) > 0 {
+		// Others are queued. If txID holds the mutex already, it must not
+		// queue behind them: they wait for it, so it would wait for itself
+		// until its ttlAt. Re-entry is served at once, as Lock does.
+		rec, _, err := s.lock(ctx, id, txID, ttl, true)
+		switch {
+		case err == nil:
+			l := s.newLease(ctx, id, txID, rec, renew)
+			if !s.dequeue(id, nil, l) {
+				s.undo(ctx, id, txID, rec)
+				return nil, ErrStopped
+			}
+			l.start()
+			return l, nil
+		case !errors.Is(err, errNotHolder) && !errors.Is(err, errs.ErrConflict):
+			return nil, wrap("acquire", err)
+		}
+	}
 	w := &waiter{wake: make(chan struct{}, 1)}
 	if err := s.enqueue(id, w, txID); err != nil {
 		return nil, err
@@ -75,7 +94,7 @@ func (s *Service) Acquire(ctx context.Context, namespaceName, userID, propertyID
 		case <-w.wake:
 		case <-expired:
 		}
-		rec, holder, err := s.lock(ctx, id, txID, ttl)
+		rec, holder, err := s.lock(ctx, id, txID, ttl, false)
 		switch {
 		case err == nil && ctx.Err() != nil:
 			// Taken just as ctx ended: give it back.

@@ -221,3 +221,41 @@ func TestStopEndsWaitersAndLeases(t *testing.T) {
 		require.NoError(t, err, "the mutex itself stays until it expires")
 	})
 }
+
+// The holder re-entering with Acquire while others wait must not queue
+// behind them: they wait for it, so it would wait for itself until ttlAt.
+func TestAcquireReentryDoesNotQueueBehindWaiters(t *testing.T) {
+	t.Parallel()
+	eachStore(t, func(t *testing.T, st store.Store) {
+		e := newQueuedEnv(t, st)
+		first, err := e.svc.Acquire(e.ctx, ns, "u", "p", "holder", time.Minute)
+		require.NoError(t, err)
+		waiting := e.acquire(e.ctx, "p", "other", time.Minute)
+		require.Equal(t, 1, e.svc.Waiters(ns, "u", "p"))
+
+		// Bounded, so that the bug fails the test instead of hanging it.
+		bounded, cancel := context.WithTimeout(e.ctx, 10*time.Second)
+		defer cancel()
+		again, err := e.svc.Acquire(bounded, ns, "u", "p", "holder", time.Minute)
+		require.NoError(t, err, "re-entry is served at once")
+		require.EqualValues(t, 2, again.Mutex().ReferenceCount)
+		require.Equal(t, first.FencingToken(), again.FencingToken())
+		require.Equal(t, 1, e.svc.Waiters(ns, "u", "p"), "the other waiter keeps its place")
+
+		_, err = again.Unlock(e.ctx)
+		require.NoError(t, err)
+		select {
+		case r := <-waiting:
+			t.Fatalf("the waiter got the lock while it was still held once: %v", r.err)
+		default:
+		}
+		_, err = first.Unlock(e.ctx)
+		require.NoError(t, err)
+		r := <-waiting
+		require.NoError(t, r.err)
+		require.Equal(t, "other", r.lease.Mutex().TransactionID)
+		require.Greater(t, r.lease.FencingToken(), first.FencingToken())
+		_, err = r.lease.Unlock(e.ctx)
+		require.NoError(t, err)
+	})
+}

@@ -33,6 +33,10 @@ var ErrStopped = errors.New("lock: service stopped")
 // error matching ErrConflict.
 var errHeld = errors.New("held by another transaction")
 
+// errNotHolder is the internal answer of a re-lock attempt (see Acquire) on
+// a mutex the transaction does not hold.
+var errNotHolder = errors.New("not held by this transaction")
+
 // wrap prefixes err with the package and the operation.
 func wrap(op string, err error) error {
 	return fmt.Errorf("lock: %s: %w", op, errs.FromStore(err))

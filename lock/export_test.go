@@ -4,16 +4,6 @@ package lock
 // cfg before New.
 func SetSweptHook(cfg *Config, f func(n int, err error)) { cfg.hooks.swept = f }
 
-// Waiters returns how many Acquire calls wait for the mutex in this process.
-func (s *Service) Waiters(ns, user, prop string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if e := s.locks[lockID{ns, user, prop}]; e != nil {
-		return len(e.waiters)
-	}
-	return 0
-}
-
 // Entries returns how many mutexes have in-process state (waiters or leases).
 func (s *Service) Entries() int {
 	s.mu.Lock()

@@ -26,7 +26,7 @@ func (s *Service) Lock(ctx context.Context, namespaceName, userID, propertyID, t
 	if err := checkLock(id, txID, ttl); err != nil {
 		return nil, wrap("lock", err)
 	}
-	rec, _, err := s.lock(ctx, id, txID, ttl)
+	rec, _, err := s.lock(ctx, id, txID, ttl, false)
 	if err != nil {
 		return nil, wrap("lock", err)
 	}
@@ -45,8 +45,10 @@ func checkLock(id lockID, txID string, ttl time.Duration) error {
 }
 
 // lock runs the lock transaction. On a mutex held by another transaction it
-// returns an error matching ErrConflict and, in holder, that mutex.
-func (s *Service) lock(ctx context.Context, id lockID, txID string, ttl time.Duration) (rec, holder record, err error) {
+// returns an error matching ErrConflict and, in holder, that mutex. With
+// relockOnly it takes the mutex only if txID holds it already, and returns
+// errNotHolder (writing nothing) if the mutex is free.
+func (s *Service) lock(ctx context.Context, id lockID, txID string, ttl time.Duration, relockOnly bool) (rec, holder record, err error) {
 	now := clock.Now(ctx, s.clock)
 	nowMs := clock.Millis(now)
 	ttlAt := clock.Millis(now.Add(effectiveTTL(ttl)))
@@ -69,6 +71,8 @@ func (s *Service) lock(ctx context.Context, id lockID, txID string, ttl time.Dur
 			cur.ttlAt = max(cur.ttlAt, ttlAt)
 			cur.revision++
 			rec = cur
+		case relockOnly:
+			return errNotHolder
 		default:
 			last, err := getToken(txn, fk)
 			if err != nil {

@@ -147,3 +147,14 @@ func (s *Service) endLease(l *Lease) {
 	s.mu.Unlock()
 	l.end()
 }
+
+// Waiters returns how many Acquire calls of this process wait for the
+// mutex on propertyID of userID.
+func (s *Service) Waiters(namespaceName, userID, propertyID string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if e := s.locks[lockID{namespaceName, userID, propertyID}]; e != nil {
+		return len(e.waiters)
+	}
+	return 0
+}
