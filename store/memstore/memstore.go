@@ -43,15 +43,15 @@ type Store struct {
 	// treeMu guards the tree and the version chains in it: shared for
 	// reads, exclusive while a commit applies its writes or prunes.
 	treeMu sync.RWMutex
-	tree   *btree.BTreeG[*entry]
+	tree   *btree.BTreeG[*entry] // for ordered scans
+	index  map[string]*entry     // the same entries, for point lookups
 
 	// mu is the oracle: it serializes commits and guards the timestamps.
 	mu        sync.Mutex
 	ts        uint64         // timestamp of the latest commit: new transactions read at it
-	active    map[uint64]int // read timestamps of open transactions
+	active    readers        // read timestamps of open transactions
 	committed []commitRecord // commits that open Updates may conflict with
 	garbage   []garbage      // entries holding versions that may become unreadable
-	probe     entry          // search key for the commit's tree lookups
 }
 
 var _ store.Store = (*Store)(nil)
@@ -114,8 +114,8 @@ func New(opts *Options) *Store {
 		seed:        maphash.MakeSeed(),
 		// The tree's own lock is replaced by treeMu, which also covers
 		// the version chains.
-		tree:   btree.NewBTreeGOptions(lessEntry, btree.Options{NoLocks: true}),
-		active: make(map[uint64]int),
+		tree:  btree.NewBTreeGOptions(lessEntry, btree.Options{NoLocks: true}),
+		index: make(map[string]*entry),
 	}
 	if opts != nil && opts.MaxTxnBytes > 0 {
 		s.maxTxnBytes = opts.MaxTxnBytes
@@ -169,7 +169,7 @@ func (s *Store) begin(update bool) *txn {
 	t.update = update
 	s.mu.Lock()
 	t.readTs = s.ts
-	s.active[t.readTs]++
+	s.active.add(t.readTs)
 	s.mu.Unlock()
 	return t
 }
@@ -187,19 +187,7 @@ func (s *Store) end(t *txn) {
 
 // releaseLocked unregisters a read timestamp. s.mu held.
 func (s *Store) releaseLocked(readTs uint64) {
-	if s.active[readTs]--; s.active[readTs] <= 0 {
-		delete(s.active, readTs)
-	}
-}
-
-// oldestLocked returns the oldest timestamp an open transaction reads at
-// (the latest commit if none is open). s.mu held.
-func (s *Store) oldestLocked() uint64 {
-	oldest := s.ts
-	for readTs := range s.active {
-		oldest = min(oldest, readTs)
-	}
-	return oldest
+	s.active.remove(readTs)
 }
 
 // commit checks t's reads against the commits made since t began and, if
@@ -236,25 +224,26 @@ func (s *Store) commit(t *txn) error {
 	// The horizon is the oldest timestamp anyone will read at from now on:
 	// the oldest open transaction's, or this commit's if none is open.
 	horizon := ts
-	if len(s.active) > 0 {
-		horizon = s.oldestLocked()
+	if !s.active.empty() {
+		horizon = s.active.oldest()
 	}
 	s.treeMu.Lock()
 	for _, w := range t.writes {
-		s.probe.key = w.key
-		e, ok := s.tree.Get(&s.probe)
+		e, ok := s.index[w.key]
 		if !ok {
 			if w.del {
 				continue // deleting a key that has no versions at all
 			}
 			e = &entry{key: w.key}
 			s.tree.Set(e)
+			s.index[w.key] = e
 		}
 		e.versions = append(e.versions, version{ts: ts, val: w.val, del: w.del})
 		s.garbage = append(s.garbage, garbage{ts: ts, e: e})
 	}
-	s.probe.key = ""
-	s.collectLocked(horizon)
+	if len(s.garbage) >= collectEvery || s.active.empty() {
+		s.collectLocked(horizon)
+	}
 	s.treeMu.Unlock()
 
 	s.ts = ts // from here on, new transactions see the commit
@@ -263,6 +252,12 @@ func (s *Store) commit(t *txn) error {
 	s.pruneCommitsLocked(horizon)
 	return nil
 }
+
+// collectEvery is how much garbage waits, while transactions are open,
+// before a commit collects it: collecting in batches keeps the commit's
+// critical section short under concurrency. With no transaction open a
+// commit collects at once.
+const collectEvery = 64
 
 // collectLocked drops the versions no transaction can read any more: for
 // each entry noted as garbage at or before oldest, every version older than
@@ -283,8 +278,9 @@ func (s *Store) collectLocked(oldest uint64) {
 			clear(e.versions[len(e.versions):cap(e.versions)][:keep])
 		}
 		if len(e.versions) == 1 && e.versions[0].del && e.versions[0].ts <= oldest {
-			if cur, ok := s.tree.Get(e); ok && cur == e {
+			if cur, ok := s.index[e.key]; ok && cur == e {
 				s.tree.Delete(e)
+				delete(s.index, e.key)
 			}
 			e.versions = nil
 		}
@@ -329,6 +325,7 @@ func (s *Store) Close() error {
 	s.mu.Lock()
 	s.treeMu.Lock()
 	s.tree.Clear()
+	clear(s.index)
 	s.committed, s.garbage = nil, nil
 	s.treeMu.Unlock()
 	s.mu.Unlock()

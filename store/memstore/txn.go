@@ -84,11 +84,9 @@ func (t *txn) Get(key []byte) ([]byte, error) {
 		v  version
 		ok bool
 	)
-	t.probe.key = k
-	if e, found := t.s.tree.Get(&t.probe); found {
+	if e, found := t.s.index[k]; found {
 		v, ok = e.at(t.readTs)
 	}
-	t.probe.key = ""
 	t.s.treeMu.RUnlock()
 	if !ok {
 		return nil, store.ErrNotFound

@@ -59,7 +59,7 @@ func TestVersionsArePrunedOnceUnreadable(t *testing.T) {
 	require.Equal(t, 1, chainLen(s, "k"), "with no reader left only the newest version stays")
 	s.mu.Lock()
 	require.Empty(t, s.committed, "no commit record is kept when no Update is open")
-	require.Empty(t, s.active)
+	require.True(t, s.active.empty())
 	s.mu.Unlock()
 }
 
