@@ -48,6 +48,10 @@ type Store interface {
 // is valid only until that function returns and must not be used from more
 // than one goroutine at a time.
 //
+// A Txn keeps no slice it is given past the call it is given to (Get and
+// Delete copy what they keep, Set copies key and value), so callers may
+// reuse their buffers at once.
+//
 // Keys are non-empty byte strings of at most MaxKeySize bytes, compared
 // bytewise; any byte value is allowed. A call given an invalid key returns
 // ErrInvalidKey and has no effect; the transaction stays usable.
