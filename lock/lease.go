@@ -96,7 +96,7 @@ func (l *Lease) Refresh(ctx context.Context, ttl time.Duration) (*Mutex, error) 
 		if err := l.s.nsExists(txn, l.id.ns); err != nil {
 			return err
 		}
-		cur, found, err := getRecord(txn, mk)
+		cur, found, err := getRecord(txn, mk, l.tx)
 		if err != nil {
 			return err
 		}
@@ -163,7 +163,7 @@ func (l *Lease) checkExpiry() {
 	var rec record
 	var held bool
 	err := l.s.st.View(l.ctx(), func(txn store.Txn) error {
-		cur, found, err := getRecord(txn, l.id.mutexKey())
+		cur, found, err := getRecord(txn, l.id.mutexKey(), l.tx)
 		held = err == nil && found && cur.live(nowMs) && cur.token == l.token && cur.tx == l.tx
 		rec = cur
 		return err

@@ -44,51 +44,22 @@ func checkLock(id lockID, txID string, ttl time.Duration) error {
 	return checkTTL(ttl)
 }
 
-// lock runs the lock transaction. On a mutex held by another transaction it
-// returns an error matching ErrConflict and, in holder, that mutex. With
-// relockOnly it takes the mutex only if txID holds it already, and returns
-// errNotHolder (writing nothing) if the mutex is free.
+// lock runs the lock transaction (mutexTxn.lock). On a mutex held by
+// another transaction it returns an error matching ErrConflict and, in
+// holder, that mutex. With relockOnly it takes the mutex only if txID holds
+// it already, and returns errNotHolder (writing nothing) if the mutex is
+// free.
 func (s *Service) lock(ctx context.Context, id lockID, txID string, ttl time.Duration, relockOnly bool) (rec, holder record, err error) {
 	now := clock.Now(ctx, s.clock)
-	nowMs := clock.Millis(now)
-	ttlAt := clock.Millis(now.Add(effectiveTTL(ttl)))
-	mk, fk := id.mutexKey(), id.fenceKey()
-	err = store.UpdateRetry(ctx, s.st, func(txn store.Txn) error {
-		rec, holder = record{}, record{}
-		if err := s.nsExists(txn, id.ns); err != nil {
-			return err
-		}
-		cur, found, err := getRecord(txn, mk)
-		if err != nil {
-			return err
-		}
-		switch {
-		case found && cur.live(nowMs) && cur.tx != txID:
-			holder = cur
-			return errHeld
-		case found && cur.live(nowMs):
-			cur.refs++
-			cur.ttlAt = max(cur.ttlAt, ttlAt)
-			cur.revision++
-			rec = cur
-		case relockOnly:
-			return errNotHolder
-		default:
-			last, err := getToken(txn, fk)
-			if err != nil {
-				return err
-			}
-			rec = record{tx: txID, refs: 1, createdAt: nowMs, ttlAt: ttlAt, token: last + 1}
-			if err := txn.Set(fk, encodeToken(rec.token)); err != nil {
-				return err
-			}
-		}
-		return txn.Set(mk, rec.encode())
-	})
+	t := s.newMutexTxn(id, txID, clock.Millis(now), true)
+	defer t.free()
+	t.ttlAt = clock.Millis(now.Add(effectiveTTL(ttl)))
+	t.relockOnly = relockOnly
+	err = store.UpdateRetry(ctx, s.st, t.lockFn)
 	if errors.Is(err, errHeld) {
-		return record{}, holder, errs.Conflict("mutex %q of user %q is held by another transaction", id.prop, id.user)
+		return record{}, t.holder, errs.Conflict("mutex %q of user %q is held by another transaction", id.prop, id.user)
 	}
-	return rec, holder, err
+	return t.rec, t.holder, err
 }
 
 // Unlock releases one hold of txID on the mutex: the reference count
@@ -112,33 +83,15 @@ func (s *Service) Unlock(ctx context.Context, namespaceName, userID, propertyID,
 	return &m, nil
 }
 
-// unlock runs the unlock transaction; with token != 0 the mutex must also
-// carry that fencing token (a Lease's unlock). After a release it signals
-// the waiters and leases of the mutex.
+// unlock runs the unlock transaction (mutexTxn.unlock); with token != 0
+// the mutex must also carry that fencing token (a Lease's unlock). After a
+// release it signals the waiters and leases of the mutex.
 func (s *Service) unlock(ctx context.Context, id lockID, txID string, token uint64) (rec record, err error) {
-	nowMs := clock.Millis(clock.Now(ctx, s.clock))
-	mk := id.mutexKey()
-	err = store.UpdateRetry(ctx, s.st, func(txn store.Txn) error {
-		if err := s.nsExists(txn, id.ns); err != nil {
-			return err
-		}
-		cur, found, err := getRecord(txn, mk)
-		switch {
-		case err != nil:
-			return err
-		case !found || !cur.live(nowMs) || (token != 0 && cur.token != token):
-			return errs.NotFound("mutex %q of user %q", id.prop, id.user)
-		case cur.tx != txID:
-			return errs.Conflict("mutex %q of user %q is held by another transaction", id.prop, id.user)
-		}
-		cur.refs--
-		rec = cur
-		if cur.refs == 0 {
-			return txn.Delete(mk)
-		}
-		rec.revision++
-		return txn.Set(mk, rec.encode())
-	})
+	t := s.newMutexTxn(id, txID, clock.Millis(clock.Now(ctx, s.clock)), false)
+	defer t.free()
+	t.token = token
+	err = store.UpdateRetry(ctx, s.st, t.unlockFn)
+	rec = t.rec
 	if err == nil && rec.refs == 0 {
 		s.released(id, rec.token)
 	}
@@ -158,7 +111,7 @@ func (s *Service) GetMutex(ctx context.Context, namespaceName, userID, propertyI
 		if err := s.nsExists(txn, id.ns); err != nil {
 			return err
 		}
-		cur, found, err := getRecord(txn, id.mutexKey())
+		cur, found, err := getRecord(txn, id.mutexKey(), "")
 		if err != nil {
 			return err
 		}
@@ -192,7 +145,7 @@ func (s *Service) DeleteMutex(ctx context.Context, namespaceName, userID, proper
 		if err := s.nsExists(txn, id.ns); err != nil {
 			return err
 		}
-		cur, found, err := getRecord(txn, mk)
+		cur, found, err := getRecord(txn, mk, "")
 		if err != nil {
 			return err
 		}
@@ -257,7 +210,9 @@ func (s *Service) DescribeMutexes(ctx context.Context, namespaceName, userID, pa
 }
 
 // getRecord reads the mutex record at key.
-func getRecord(txn store.Txn, key []byte) (record, bool, error) {
+// A record held by tx shares that string (decodeRecordOf); pass "" when no
+// holder is expected.
+func getRecord(txn store.Txn, key []byte, tx string) (record, bool, error) {
 	v, err := txn.Get(key)
 	if errors.Is(err, store.ErrNotFound) {
 		return record{}, false, nil
@@ -265,7 +220,7 @@ func getRecord(txn store.Txn, key []byte) (record, bool, error) {
 	if err != nil {
 		return record{}, false, err
 	}
-	rec, err := decodeRecord(v)
+	rec, err := decodeRecordOf(v, tx)
 	return rec, err == nil, err
 }
 
@@ -281,10 +236,18 @@ func getToken(txn store.Txn, key []byte) (uint64, error) {
 	return decodeToken(v)
 }
 
+// mutexGRN returns the GRN of the mutex id,
+// grn:gs2:{region}:{owner}:lock:{ns}:user:{user}:property:{prop}, as
+// s.grn.Make(service, id.ns, "user", id.user, "property", id.prop) would, in
+// one allocation: every Lock and Unlock returns one.
+func (s *Service) mutexGRN(id lockID) string {
+	return s.grnPrefix + id.ns + ":user:" + id.user + ":property:" + id.prop
+}
+
 // toMutex builds the public model of rec.
 func (s *Service) toMutex(id lockID, rec record) Mutex {
 	return Mutex{
-		MutexID:        s.grn.Make(service, id.ns, "user", id.user, "property", id.prop),
+		MutexID:        s.mutexGRN(id),
 		UserID:         id.user,
 		PropertyID:     id.prop,
 		TransactionID:  rec.tx,

@@ -2,9 +2,7 @@ package lock
 
 import (
 	"context"
-	"errors"
 
-	"github.com/hearth-go/hearth/internal/errs"
 	"github.com/hearth-go/hearth/internal/namespace"
 	"github.com/hearth-go/hearth/store"
 )
@@ -125,18 +123,10 @@ func deletePrefix(txn store.Txn, prefix []byte) error {
 	return nil
 }
 
-// nsExists reads the namespace record inside txn so that a concurrent
-// namespace deletion conflicts with the transaction. It reads the
-// registry's key (Registry.Key) without decoding the record, which
-// Registry.GetTxn would do: the hot path needs only the existence check and
-// the read-set entry, and the JSON decoding cost 40% of a Lock on memstore.
-// Callers have validated the name.
+// nsExists is nsExistsAt with the registry's key of ns. Callers have
+// validated the name.
 func (s *Service) nsExists(txn store.Txn, ns string) error {
-	_, err := txn.Get(s.reg.Key(ns))
-	if errors.Is(err, store.ErrNotFound) {
-		return errs.NotFound("namespace %q", ns)
-	}
-	return err
+	return nsExistsAt(txn, s.reg.Key(ns), ns)
 }
 
 func toLogSetting(ls *LogSetting) *namespace.LogSetting {

@@ -24,13 +24,17 @@ type record struct {
 // is absent for every read and write.
 func (r record) live(nowMs int64) bool { return r.ttlAt > nowMs }
 
-// encode returns the compact binary form of r: a version byte, varints for
-// the numbers, then the transaction ID.
-//
-// The hot path (Lock/Unlock) encodes and decodes one record per call; this
-// form costs no reflection and one small allocation.
+// encode returns the compact binary form of r in a new slice (see
+// appendTo).
 func (r record) encode() []byte {
-	b := make([]byte, 0, 1+5*binary.MaxVarintLen64+len(r.tx))
+	return r.appendTo(make([]byte, 0, 1+5*binary.MaxVarintLen64+len(r.tx)))
+}
+
+// appendTo appends the compact binary form of r to b: a version byte,
+// varints for the numbers, then the transaction ID. It costs no reflection;
+// the hot path (Lock/Unlock) encodes into a reused buffer, since stores copy
+// what Set is given.
+func (r record) appendTo(b []byte) []byte {
 	b = append(b, recordVersion)
 	b = binary.AppendUvarint(b, uint64(r.refs))
 	b = binary.AppendVarint(b, r.createdAt)
@@ -43,7 +47,13 @@ func (r record) encode() []byte {
 var errCorrupt = errors.New("lock: corrupt mutex record")
 
 // decodeRecord parses what encode wrote. The transaction ID is copied.
-func decodeRecord(b []byte) (record, error) {
+func decodeRecord(b []byte) (record, error) { return decodeRecordOf(b, "") }
+
+// decodeRecordOf is decodeRecord for a caller that expects the holder tx:
+// when the stored transaction ID equals tx, the record shares the string
+// tx instead of allocating a copy (an Unlock, a re-entrant Lock and a
+// Refresh find their own transaction there).
+func decodeRecordOf(b []byte, tx string) (record, error) {
 	if len(b) == 0 || b[0] != recordVersion {
 		return record{}, errCorrupt
 	}
@@ -65,13 +75,19 @@ func decodeRecord(b []byte) (record, error) {
 		b = b[n:]
 	}
 	r.refs, r.createdAt, r.ttlAt, r.revision, r.token = int64(u[0]), int64(u[1]), int64(u[2]), int64(u[3]), u[4]
-	r.tx = string(b)
+	if string(b) == tx { // compared without a conversion
+		r.tx = tx
+	} else {
+		r.tx = string(b)
+	}
 	return r, nil
 }
 
 // encodeToken and decodeToken are the stored form of a fencing counter: the
 // last token issued, 8 bytes big-endian.
-func encodeToken(t uint64) []byte { return binary.BigEndian.AppendUint64(nil, t) }
+func encodeToken(t uint64) []byte { return appendToken(nil, t) }
+
+func appendToken(b []byte, t uint64) []byte { return binary.BigEndian.AppendUint64(b, t) }
 
 func decodeToken(b []byte) (uint64, error) {
 	if len(b) != 8 {

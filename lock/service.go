@@ -56,6 +56,7 @@ type Service struct {
 	clock      clock.Clock
 	log        *slog.Logger
 	grn        grn.Builder
+	grnPrefix  string // grn:gs2:{region}:{owner}:lock: (see mutexGRN)
 	reg        *namespace.Registry[settings]
 	gcInterval time.Duration
 	hooks      hooks
@@ -98,6 +99,7 @@ func New(st store.Store, cfg *Config) (*Service, error) {
 		clock:      c.Clock,
 		log:        c.Logger,
 		grn:        b,
+		grnPrefix:  b.Namespace(service, ""),
 		gcInterval: c.GCInterval,
 		hooks:      c.hooks,
 		locks:      make(map[lockID]*entry),

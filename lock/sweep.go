@@ -96,7 +96,7 @@ func (s *Service) deleteExpired(ctx context.Context, batch []expired, nowMs int6
 	err := store.UpdateRetry(ctx, s.st, func(txn store.Txn) error {
 		gone = gone[:0]
 		for _, e := range batch {
-			cur, found, err := getRecord(txn, e.key)
+			cur, found, err := getRecord(txn, e.key, "")
 			if err != nil {
 				return err
 			}

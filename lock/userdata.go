@@ -181,7 +181,7 @@ func (s *Service) Import(ctx context.Context, doc []byte, userID string) ([]Mute
 			if err := s.nsExists(txn, id.ns); err != nil {
 				return err
 			}
-			cur, found, err := getRecord(txn, id.mutexKey())
+			cur, found, err := getRecord(txn, id.mutexKey(), "")
 			if err != nil {
 				return err
 			}
