@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hearth-go/hearth/clock"
+	"github.com/hearth-go/hearth/internal/teststore"
 	"github.com/hearth-go/hearth/lock"
 	"github.com/hearth-go/hearth/store"
 )
@@ -273,7 +274,7 @@ func TestNewValidatesConfig(t *testing.T) {
 	t.Parallel()
 	_, err := lock.New(nil, nil)
 	requireField(t, err, "store")
-	st := storeCases[0].open(t)
+	st := teststore.Cases()[0].Open(t)
 	_, err = lock.New(st, &lock.Config{Region: "a:b"})
 	requireField(t, err, "region")
 	_, err = lock.New(st, &lock.Config{Owner: "a b"})

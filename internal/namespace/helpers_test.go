@@ -10,9 +10,8 @@ import (
 	"github.com/hearth-go/hearth/clock"
 	"github.com/hearth-go/hearth/internal/errs"
 	"github.com/hearth-go/hearth/internal/namespace"
+	"github.com/hearth-go/hearth/internal/teststore"
 	"github.com/hearth-go/hearth/store"
-	"github.com/hearth-go/hearth/store/badgerstore"
-	"github.com/hearth-go/hearth/store/memstore"
 )
 
 // settings stands for a service's own namespace settings.
@@ -34,36 +33,8 @@ func validateSettings(s *settings) error {
 	return nil
 }
 
-// storeCase opens one backend for a test.
-type storeCase struct {
-	name string
-	open func(t *testing.T) store.Store
-}
-
-var storeCases = []storeCase{
-	{"memstore", func(t *testing.T) store.Store {
-		st := memstore.New(nil)
-		t.Cleanup(func() { _ = st.Close() })
-		return st
-	}},
-	{"badgerstore", func(t *testing.T) store.Store {
-		st, err := badgerstore.Open(t.TempDir(), &badgerstore.Options{Light: true})
-		require.NoError(t, err)
-		t.Cleanup(func() { _ = st.Close() })
-		return st
-	}},
-}
-
 // eachStore runs f, in parallel subtests, against every backend.
-func eachStore(t *testing.T, f func(t *testing.T, st store.Store)) {
-	t.Helper()
-	for _, sc := range storeCases {
-		t.Run(sc.name, func(t *testing.T) {
-			t.Parallel()
-			f(t, sc.open(t))
-		})
-	}
-}
+var eachStore = teststore.Each
 
 // fixture is a registry of the "lock" service on a store with a mock clock.
 type fixture struct {
