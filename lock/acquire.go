@@ -58,13 +58,7 @@ func (s *Service) Acquire(ctx context.Context, namespaceName, userID, propertyID
 		rec, _, err := s.lock(ctx, id, txID, ttl, true)
 		switch {
 		case err == nil:
-			l := s.newLease(ctx, id, txID, rec, renew)
-			if !s.dequeue(id, nil, l) {
-				s.undo(ctx, id, txID, rec)
-				return nil, ErrStopped
-			}
-			l.start()
-			return l, nil
+			return s.handOut(ctx, id, nil, txID, rec, renew)
 		case !errors.Is(err, errNotHolder) && !errors.Is(err, errs.ErrConflict):
 			return nil, wrap("acquire", err)
 		}
@@ -102,13 +96,7 @@ func (s *Service) Acquire(ctx context.Context, namespaceName, userID, propertyID
 			s.undo(ctx, id, txID, rec)
 			return nil, ctx.Err()
 		case err == nil:
-			l := s.newLease(ctx, id, txID, rec, renew)
-			if !s.dequeue(id, w, l) {
-				s.undo(ctx, id, txID, rec)
-				return nil, ErrStopped
-			}
-			l.start()
-			return l, nil
+			return s.handOut(ctx, id, w, txID, rec, renew)
 		case ctx.Err() != nil:
 			s.dequeue(id, w, nil)
 			return nil, ctx.Err()
@@ -128,6 +116,25 @@ func (s *Service) Acquire(ctx context.Context, namespaceName, userID, propertyID
 			timer.Reset(d)
 		}
 	}
+}
+
+// handOut turns the hold rec, just committed, into a Lease: it leaves the
+// queue (w, if any) and registers the lease in one step, so that releases
+// from then on end it. A release that landed between the commit and the
+// registration (a DeleteMutex, say) was not seen by the lease, so the lease
+// then reads the mutex once and ends at once if its hold is gone.
+func (s *Service) handOut(ctx context.Context, id lockID, w *waiter, txID string, rec record, renew time.Duration) (*Lease, error) {
+	if s.hooks.acquired != nil {
+		s.hooks.acquired(id.ns, id.user, id.prop, txID)
+	}
+	l := s.newLease(ctx, id, txID, rec, renew)
+	if !s.dequeue(id, w, l) {
+		s.undo(ctx, id, txID, rec)
+		return nil, ErrStopped
+	}
+	l.start()
+	l.checkExpiry()
+	return l, nil
 }
 
 // undo releases the hold an Acquire took but cannot hand out.

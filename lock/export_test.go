@@ -16,3 +16,10 @@ func (s *Service) Entries() int {
 func SetQueuedHook(cfg *Config, f func(tx string)) {
 	cfg.hooks.queued = func(_, _, _, tx string) { f(tx) }
 }
+
+// SetAcquiredHook makes Acquire call f (with its transaction ID) after it
+// committed its hold and before it registers the lease. Call it on cfg
+// before New.
+func SetAcquiredHook(cfg *Config, f func(tx string)) {
+	cfg.hooks.acquired = func(_, _, _, tx string) { f(tx) }
+}

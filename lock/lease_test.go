@@ -121,3 +121,27 @@ func TestLeaseAutoRenew(t *testing.T) {
 		require.Zero(t, e.clk.Waiters(), "the watchdog stops on Unlock")
 	})
 }
+
+// A release that lands between Acquire's commit and the registration of its
+// lease cannot reach the lease through the registry; the lease must still
+// learn of it at once, not at ttlAt.
+func TestLeaseLostBetweenCommitAndRegistration(t *testing.T) {
+	t.Parallel()
+	eachStore(t, func(t *testing.T, st store.Store) {
+		cfg := &lock.Config{}
+		var e *env
+		lock.SetAcquiredHook(cfg, func(tx string) {
+			_, err := e.svc.DeleteMutex(e.ctx, ns, "u", "p")
+			require.NoError(t, err)
+		})
+		e = newEnvConfig(t, st, cfg)
+		l, err := e.svc.Acquire(e.ctx, ns, "u", "p", "tx", time.Hour)
+		require.NoError(t, err)
+		select {
+		case <-l.Done():
+		default:
+			t.Fatal("the lease must be lost at once: its mutex was force-deleted")
+		}
+		require.Zero(t, e.clk.Waiters(), "a lost lease leaves no timer armed")
+	})
+}

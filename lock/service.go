@@ -45,6 +45,9 @@ type hooks struct {
 	swept func(n int, err error)
 	// queued runs when an Acquire call has joined the queue of a mutex.
 	queued func(ns, user, prop, tx string)
+	// acquired runs when an Acquire call has committed its hold, before
+	// the lease is registered.
+	acquired func(ns, user, prop, tx string)
 }
 
 // settings are the lock namespace's own settings: none.
