@@ -219,6 +219,10 @@ func TestStopEndsWaitersAndLeases(t *testing.T) {
 		require.Zero(t, e.clk.Waiters(), "every timer stopped")
 		_, err = e.svc.GetMutex(e.ctx, ns, "u", "p")
 		require.NoError(t, err, "the mutex itself stays until it expires")
+		_, err = held.Unlock(e.ctx)
+		require.NoError(t, err, "a lease ended by Stop still releases its hold")
+		_, err = e.svc.GetMutex(e.ctx, ns, "u", "p")
+		require.ErrorIs(t, err, lock.ErrNotFound)
 	})
 }
 

@@ -27,9 +27,14 @@ type Lease struct {
 	renew  time.Duration // the ttl of automatic renewals; 0 for none
 	done   chan struct{}
 
-	mu       sync.Mutex
-	mutex    Mutex
-	ended    bool
+	mu    sync.Mutex
+	mutex Mutex
+	ended bool // Done is closed and the timers are stopped
+	gone  bool // the hold is no longer this lease's: unlocked through it, or lost
+
+	// op serializes Unlock and Refresh of this lease (a user's call and
+	// the watchdog), so neither acts after the other ended the hold.
+	op       sync.Mutex
 	expiry   *clock.Timer
 	watchdog *clock.Timer
 }
@@ -68,6 +73,15 @@ func (l *Lease) Mutex() Mutex {
 // as after the call. If the lease was already lost it returns an error
 // matching ErrNotFound.
 func (l *Lease) Unlock(ctx context.Context) (*Mutex, error) {
+	// A lease releases its one reference at most once: a second Unlock
+	// would take a reference of another lease of the same transaction, or
+	// the hold of a successor that reused the token after Clean or a
+	// namespace re-creation.
+	l.op.Lock()
+	defer l.op.Unlock()
+	if l.isGone() {
+		return nil, wrap("unlock lease", errs.NotFound("lease on mutex %q of user %q", l.id.prop, l.id.user))
+	}
 	rec, err := l.s.unlock(ctx, l.id, l.tx, l.token)
 	if err == nil || errors.Is(err, errs.ErrNotFound) {
 		l.s.endLease(l)
@@ -87,9 +101,14 @@ func (l *Lease) Refresh(ctx context.Context, ttl time.Duration) (*Mutex, error) 
 	if err := checkTTL(ttl); err != nil {
 		return nil, wrap("refresh lease", err)
 	}
+	l.op.Lock()
+	defer l.op.Unlock()
+	if l.isGone() {
+		return nil, wrap("refresh lease", errs.NotFound("lease on mutex %q of user %q", l.id.prop, l.id.user))
+	}
 	now := clock.Now(ctx, l.s.clock)
 	nowMs := clock.Millis(now)
-	ttlAt := clock.Millis(now.Add(effectiveTTL(ttl)))
+	ttlAt := expiry(now, ttl)
 	mk := l.id.mutexKey()
 	var rec record
 	err := store.UpdateRetry(ctx, l.s.st, func(txn store.Txn) error {
@@ -120,6 +139,13 @@ func (l *Lease) Refresh(ctx context.Context, ttl time.Duration) (*Mutex, error) 
 	l.mu.Unlock()
 	l.armExpiry(rec.ttlAt)
 	return &m, nil
+}
+
+// isGone reports whether the lease's hold has ended (see endLease).
+func (l *Lease) isGone() bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.gone
 }
 
 // now is the service clock's time with the lease's offset.

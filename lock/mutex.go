@@ -53,7 +53,7 @@ func (s *Service) lock(ctx context.Context, id lockID, txID string, ttl time.Dur
 	now := clock.Now(ctx, s.clock)
 	t := s.newMutexTxn(id, txID, clock.Millis(now), true)
 	defer t.free()
-	t.ttlAt = clock.Millis(now.Add(effectiveTTL(ttl)))
+	t.ttlAt = expiry(now, ttl)
 	t.relockOnly = relockOnly
 	err = store.UpdateRetry(ctx, s.st, t.lockFn)
 	if errors.Is(err, errHeld) {

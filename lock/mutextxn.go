@@ -2,6 +2,7 @@ package lock
 
 import (
 	"errors"
+	"fmt"
 	"sync"
 
 	"github.com/hearth-go/hearth/internal/errs"
@@ -103,6 +104,11 @@ func (t *mutexTxn) lock(txn store.Txn) error {
 		last, err := getToken(txn, t.keys.fence)
 		if err != nil {
 			return err
+		}
+		if last >= maxToken {
+			// Unreachable through the API (a token grows by one per
+			// acquisition, and Import bounds it); never wrap around.
+			return fmt.Errorf("fencing counter of mutex %q of user %q is exhausted", t.id.prop, t.id.user)
 		}
 		t.rec = record{tx: t.txID, refs: 1, createdAt: t.nowMs, ttlAt: t.ttlAt, token: last + 1}
 		t.valBuf = appendToken(t.valBuf[:0], t.rec.token)

@@ -175,7 +175,7 @@ func (s *Service) Stop(ctx context.Context) error {
 	s.mu.Unlock()
 
 	for _, l := range leases {
-		s.endLease(l)
+		s.retireLease(l)
 	}
 	finished := make(chan struct{})
 	go func() {

@@ -3,6 +3,7 @@ package lock
 import (
 	"context"
 	"fmt"
+	"math"
 
 	"github.com/hearth-go/hearth/clock"
 	"github.com/hearth-go/hearth/internal/errs"
@@ -224,6 +225,7 @@ func checkImport(data userData) error {
 			validate.RequiredMaxLen(field("transactionId"), m.TransactionID, MaxTransactionIDLen),
 			validate.Min(field("referenceCount"), m.ReferenceCount, 1),
 			validate.Min(field("revision"), m.Revision, 0),
+			checkImportedToken(field("fencingToken"), m.FencingToken),
 		)
 		if err != nil {
 			return err
@@ -233,6 +235,18 @@ func checkImport(data userData) error {
 			return errs.Invalid(field("propertyId"), "duplicate mutex in the document")
 		}
 		seen[k] = true
+	}
+	return nil
+}
+
+// maxToken bounds the fencing tokens a document may carry, far below the
+// counter's overflow: an imported token becomes the counter, and a counter
+// that wrapped around would hand out tokens smaller than earlier ones.
+const maxToken = math.MaxInt64
+
+func checkImportedToken(field string, token uint64) error {
+	if token > maxToken {
+		return errs.Invalidf(field, "must be at most %d", uint64(maxToken))
 	}
 	return nil
 }

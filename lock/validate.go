@@ -65,6 +65,19 @@ func checkLimit(limit int) (int, error) {
 	return limit, nil
 }
 
+// expiry returns the ttlAt, in Unix milliseconds, of a hold taken at now
+// for ttl (0 means DefaultTTL). The ttl is rounded up to a whole
+// millisecond, so that a positive ttl never gives a mutex that has expired
+// on arrival (ttlAt == now).
+func expiry(now time.Time, ttl time.Duration) int64 {
+	d := effectiveTTL(ttl)
+	ms := int64(d / time.Millisecond)
+	if d%time.Millisecond != 0 {
+		ms++
+	}
+	return now.UnixMilli() + ms
+}
+
 // effectiveTTL applies the default to ttl 0.
 func effectiveTTL(ttl time.Duration) time.Duration {
 	if ttl == 0 {

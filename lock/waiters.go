@@ -137,8 +137,19 @@ func (s *Service) namespaceDeleted(ns string) {
 }
 
 // endLease removes l from the registry and ends it: its timers stop and its
-// Done channel closes. It is idempotent.
+// Done channel closes. The lease no longer holds the mutex (it was unlocked
+// or lost), so its Unlock and Refresh fail from now on. It is idempotent.
 func (s *Service) endLease(l *Lease) {
+	l.mu.Lock()
+	l.gone = true
+	l.mu.Unlock()
+	s.retireLease(l)
+}
+
+// retireLease removes l from the registry and ends it without marking it
+// gone: Stop uses it, since the hold itself is still in the store and the
+// caller may still unlock it.
+func (s *Service) retireLease(l *Lease) {
 	s.mu.Lock()
 	if e := s.locks[l.id]; e != nil {
 		delete(e.leases, l)
