@@ -65,7 +65,7 @@ func (s *Service) Acquire(ctx context.Context, namespaceName, userID, propertyID
 	}
 	w := &waiter{wake: make(chan struct{}, 1)}
 	if err := s.enqueue(id, w, txID); err != nil {
-		return nil, err
+		return nil, wrap("acquire", err)
 	}
 	var timer *clock.Timer
 	defer func() {
@@ -84,7 +84,7 @@ func (s *Service) Acquire(ctx context.Context, namespaceName, userID, propertyID
 			return nil, ctx.Err()
 		case <-s.stopping:
 			s.dequeue(id, w, nil)
-			return nil, ErrStopped
+			return nil, wrap("acquire", ErrStopped)
 		case <-w.wake:
 		case <-expired:
 		}

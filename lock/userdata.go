@@ -226,6 +226,8 @@ func checkImport(data userData) error {
 			validate.Min(field("referenceCount"), m.ReferenceCount, 1),
 			validate.Min(field("revision"), m.Revision, 0),
 			checkImportedToken(field("fencingToken"), m.FencingToken),
+			validate.Min(field("createdAt"), m.CreatedAt, 0),
+			validate.Min(field("ttlAt"), m.TTLAt, m.CreatedAt),
 		)
 		if err != nil {
 			return err

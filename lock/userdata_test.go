@@ -104,6 +104,8 @@ func TestImportRejectsBadDocuments(t *testing.T) {
 			{"no transaction", mutex(`{"namespaceName":"ns","propertyId":"p","transactionId":"","referenceCount":1,"ttlAt":1}`), "mutexes[1].transactionId"},
 			{"zero refcount", mutex(`{"namespaceName":"ns","propertyId":"p","transactionId":"t","referenceCount":0,"ttlAt":1}`), "mutexes[1].referenceCount"},
 			{"duplicate", mutex(`{"namespaceName":"ns","propertyId":"ok",` + base + `}`), "mutexes[1].propertyId"},
+			{"negative createdAt", mutex(`{"namespaceName":"ns","propertyId":"p","transactionId":"t","referenceCount":1,"createdAt":-1,"ttlAt":1}`), "mutexes[1].createdAt"},
+			{"ttlAt before createdAt", mutex(`{"namespaceName":"ns","propertyId":"p","transactionId":"t","referenceCount":1,"createdAt":5,"ttlAt":4}`), "mutexes[1].ttlAt"},
 		}
 		unchanged(t, st, func() {
 			for _, tt := range tests {
