@@ -55,7 +55,7 @@ func (s *Service) lock(ctx context.Context, id lockID, txID string, ttl time.Dur
 	defer t.free()
 	t.ttlAt = expiry(now, ttl)
 	t.relockOnly = relockOnly
-	err = store.UpdateRetry(ctx, s.st, t.lockFn)
+	err = s.batch.Do(ctx, t.lockFn)
 	if errors.Is(err, errHeld) {
 		return record{}, t.holder, errs.Conflict("mutex %q of user %q is held by another transaction", id.prop, id.user)
 	}
@@ -90,7 +90,7 @@ func (s *Service) unlock(ctx context.Context, id lockID, txID string, token uint
 	t := s.newMutexTxn(id, txID, clock.Millis(clock.Now(ctx, s.clock)), false)
 	defer t.free()
 	t.token = token
-	err = store.UpdateRetry(ctx, s.st, t.unlockFn)
+	err = s.batch.Do(ctx, t.unlockFn)
 	rec = t.rec
 	if err == nil && rec.refs == 0 {
 		s.released(id, rec.token)

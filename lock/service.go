@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/hearth-go/hearth/internal/batch"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hearth-go/hearth/clock"
@@ -61,11 +63,13 @@ type Service struct {
 	grn        grn.Builder
 	grnPrefix  string // grn:gs2:{region}:{owner}:lock: (see mutexGRN)
 	reg        *namespace.Registry[settings]
+	batch      *batch.Batcher // runs Lock and Unlock transactions, several per commit
 	gcInterval time.Duration
 	hooks      hooks
 
 	mu        sync.Mutex
 	locks     map[lockID]*entry // waiters and leases in this process
+	nlocks    atomic.Int64      // len(locks), read without mu by released
 	started   bool
 	stopped   bool
 	stopping  chan struct{}  // closed by Stop
@@ -99,6 +103,7 @@ func New(st store.Store, cfg *Config) (*Service, error) {
 	}
 	s := &Service{
 		st:         st,
+		batch:      batch.New(st, 0),
 		clock:      c.Clock,
 		log:        c.Logger,
 		grn:        b,

@@ -29,6 +29,7 @@ func (s *Service) entryLocked(id lockID) *entry {
 	if e == nil {
 		e = &entry{}
 		s.locks[id] = e
+		s.nlocks.Add(1)
 	}
 	return e
 }
@@ -37,6 +38,7 @@ func (s *Service) entryLocked(id lockID) *entry {
 func (s *Service) dropLocked(id lockID, e *entry) {
 	if len(e.waiters) == 0 && len(e.leases) == 0 {
 		delete(s.locks, id)
+		s.nlocks.Add(-1)
 	}
 }
 
@@ -92,6 +94,13 @@ func (s *Service) dequeue(id lockID, w *waiter, l *Lease) bool {
 // fencing token: leases with that token are lost and the head waiter is
 // woken.
 func (s *Service) released(id lockID, token uint64) {
+	// Most releases have no waiter or lease in this process to tell; skip
+	// the service-wide lock for them. An Acquire or a lease registers its
+	// entry before it reads the mutex, so one that found this mutex held
+	// has made nlocks non-zero before this release committed.
+	if s.nlocks.Load() == 0 {
+		return
+	}
 	s.mu.Lock()
 	e := s.locks[id]
 	if e == nil {

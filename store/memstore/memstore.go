@@ -331,3 +331,8 @@ func (s *Store) Close() error {
 	s.mu.Unlock()
 	return nil
 }
+
+// BatchUpdates implements store.Batching: a memstore commit costs about as
+// much as handing an operation to another goroutine, so services run each
+// update on its own.
+func (s *Store) BatchUpdates() bool { return false }
