@@ -25,7 +25,7 @@
 // # Concurrency
 //
 // A Store is safe for concurrent use. Commits are serialized by one mutex
-// held only for the conflict check and applying the writes; reads take a
-// shared lock per Get, or per batch of a Scan (the callback runs without
-// it), so transactions run their functions concurrently.
+// held only for the conflict check and applying the writes; reads take the
+// tree's lock for one lookup per Get, or per batch of a Scan (the callback
+// runs without it), so transactions run their functions concurrently.
 package memstore

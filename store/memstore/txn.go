@@ -79,7 +79,7 @@ func (t *txn) Get(key []byte) ([]byte, error) {
 	if t.update {
 		t.reads = append(t.reads, maphash.String(t.s.seed, k))
 	}
-	t.s.treeMu.RLock()
+	t.s.treeMu.Lock()
 	var (
 		v  version
 		ok bool
@@ -87,7 +87,7 @@ func (t *txn) Get(key []byte) ([]byte, error) {
 	if e, found := t.s.index[k]; found {
 		v, ok = e.at(t.readTs)
 	}
-	t.s.treeMu.RUnlock()
+	t.s.treeMu.Unlock()
 	if !ok {
 		return nil, store.ErrNotFound
 	}
@@ -249,7 +249,7 @@ func (t *txn) fill(prefix, from string, inclusive, unbounded, rev bool) bool {
 		return true
 	}
 	t.probe.key = from
-	t.s.treeMu.RLock()
+	t.s.treeMu.Lock()
 	switch {
 	case unbounded:
 		t.s.tree.Reverse(visit)
@@ -258,7 +258,7 @@ func (t *txn) fill(prefix, from string, inclusive, unbounded, rev bool) bool {
 	default:
 		t.s.tree.Ascend(&t.probe, visit)
 	}
-	t.s.treeMu.RUnlock()
+	t.s.treeMu.Unlock()
 	t.probe.key = ""
 	return more
 }

@@ -19,8 +19,8 @@ func set(t *testing.T, s *Store, k, v string) {
 }
 
 func chainLen(s *Store, k string) int {
-	s.treeMu.RLock()
-	defer s.treeMu.RUnlock()
+	s.treeMu.Lock()
+	defer s.treeMu.Unlock()
 	e, ok := s.tree.Get(&entry{key: k})
 	if !ok {
 		return 0
@@ -79,9 +79,9 @@ func TestDeletedKeysLeaveTheTree(t *testing.T) {
 		}
 		return nil
 	}))
-	s.treeMu.RLock()
+	s.treeMu.Lock()
 	n := s.tree.Len()
-	s.treeMu.RUnlock()
+	s.treeMu.Unlock()
 	require.Zero(t, n)
 }
 
