@@ -5,6 +5,7 @@ go 1.26
 require (
 	github.com/benbjohnson/clock v1.3.5
 	github.com/dgraph-io/badger/v4 v4.9.6
+	github.com/google/uuid v1.6.0
 	github.com/stretchr/testify v1.12.1
 	github.com/tidwall/btree v1.8.2
 	go.uber.org/goleak v1.3.0

@@ -350,6 +350,12 @@ func (r *Registry[T]) load(txn store.Txn, name string) ([]byte, error) {
 	return value, err
 }
 
+// Decode turns a stored namespace record, as read at Key(name) inside a
+// service's transaction, into a Record. Services that read the record on a
+// hot path read the raw value (so the read guards their transaction, as
+// GetTxn's does) and decode it only when it changed.
+func (r *Registry[T]) Decode(value []byte) (Record[T], error) { return r.decode(value) }
+
 // decode turns a stored value into a Record.
 func (r *Registry[T]) decode(value []byte) (Record[T], error) {
 	var s stored[T]

@@ -1,0 +1,223 @@
+package jobqueue
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/hearth-go/hearth/internal/keys"
+)
+
+// Stored forms. The hot records (queue head, job, result) use a compact
+// binary encoding: a version byte, then varints and length-prefixed
+// strings in a fixed order. Dead letters, written once, are JSON.
+const recordVersion byte = 1
+
+var errCorrupt = errors.New("jobqueue: corrupt record")
+
+// meta is the head of a user's queue.
+type meta struct {
+	next    uint64 // seq of the next pushed job
+	n       int64  // jobs in the queue
+	running string // name of the job whose attempt is in flight, or ""
+	runTry  int    // its try number
+	runAt   int64  // when the attempt started, Unix ms
+}
+
+// idle reports whether the head can be deleted: no job, no attempt.
+func (m meta) idle() bool { return m.n == 0 && m.running == "" }
+
+func (m meta) appendTo(b []byte) []byte {
+	b = append(b, recordVersion)
+	b = binary.AppendUvarint(b, m.next)
+	b = binary.AppendVarint(b, m.n)
+	b = appendStr(b, m.running)
+	b = binary.AppendVarint(b, int64(m.runTry))
+	return binary.AppendVarint(b, m.runAt)
+}
+
+func decodeMeta(b []byte) (meta, error) {
+	r := reader{b: b}
+	r.version()
+	m := meta{next: r.uvarint(), n: r.varint(), running: r.str(), runTry: int(r.varint()), runAt: r.varint()}
+	return m, r.done("queue head")
+}
+
+// jobRec is a queued job. Its user and namespace are in its key.
+type jobRec struct {
+	name      string
+	scriptID  string
+	args      string
+	try       int // currentRetryCount
+	maxTry    int
+	createdAt int64
+	updatedAt int64
+	notBefore int64
+}
+
+func (j jobRec) appendTo(b []byte) []byte {
+	b = append(b, recordVersion)
+	b = appendStr(b, j.name)
+	b = appendStr(b, j.scriptID)
+	b = appendStr(b, j.args)
+	b = binary.AppendVarint(b, int64(j.try))
+	b = binary.AppendVarint(b, int64(j.maxTry))
+	b = binary.AppendVarint(b, j.createdAt)
+	b = binary.AppendVarint(b, j.updatedAt)
+	return binary.AppendVarint(b, j.notBefore)
+}
+
+func decodeJob(b []byte) (jobRec, error) {
+	r := reader{b: b}
+	r.version()
+	j := jobRec{name: r.str(), scriptID: r.str(), args: r.str(), try: int(r.varint()), maxTry: int(r.varint()),
+		createdAt: r.varint(), updatedAt: r.varint(), notBefore: r.varint()}
+	return j, r.done("job")
+}
+
+// resultRec is one attempt's result. The job's name and the try number are
+// in its key.
+type resultRec struct {
+	scriptID string
+	args     string
+	status   int
+	result   string
+	tryAt    int64
+}
+
+func (x resultRec) appendTo(b []byte) []byte {
+	b = append(b, recordVersion)
+	b = appendStr(b, x.scriptID)
+	b = appendStr(b, x.args)
+	b = binary.AppendVarint(b, int64(x.status))
+	b = appendStr(b, x.result)
+	return binary.AppendVarint(b, x.tryAt)
+}
+
+func decodeResult(b []byte) (resultRec, error) {
+	r := reader{b: b}
+	r.version()
+	x := resultRec{scriptID: r.str(), args: r.str(), status: int(r.varint()), result: r.str(), tryAt: r.varint()}
+	return x, r.done("job result")
+}
+
+// deadRec is a dead letter, stored as JSON. Its user and namespace are in
+// its key.
+type deadRec struct {
+	Name        string          `json:"name"`
+	ScriptID    string          `json:"scriptId"`
+	Args        string          `json:"args"`
+	MaxTryCount int             `json:"maxTryCount"`
+	Results     []JobResultBody `json:"results"`
+	CreatedAt   int64           `json:"createdAt"`
+	DeadAt      int64           `json:"deadAt"`
+}
+
+func (d deadRec) encode() ([]byte, error) { return json.Marshal(d) }
+
+func decodeDead(b []byte) (deadRec, error) {
+	var d deadRec
+	if err := json.Unmarshal(b, &d); err != nil {
+		return deadRec{}, fmt.Errorf("%w: dead letter: %v", errCorrupt, err)
+	}
+	return d, nil
+}
+
+func appendStr(b []byte, s string) []byte {
+	b = binary.AppendUvarint(b, uint64(len(s)))
+	return append(b, s...)
+}
+
+// reader decodes the binary records; the first error sticks.
+type reader struct {
+	b   []byte
+	err error
+}
+
+func (r *reader) fail() {
+	if r.err == nil {
+		r.err = errCorrupt
+	}
+	r.b = nil
+}
+
+func (r *reader) version() {
+	if len(r.b) == 0 || r.b[0] != recordVersion {
+		r.fail()
+		return
+	}
+	r.b = r.b[1:]
+}
+
+func (r *reader) uvarint() uint64 {
+	v, n := binary.Uvarint(r.b)
+	if n <= 0 {
+		r.fail()
+		return 0
+	}
+	r.b = r.b[n:]
+	return v
+}
+
+func (r *reader) varint() int64 {
+	v, n := binary.Varint(r.b)
+	if n <= 0 {
+		r.fail()
+		return 0
+	}
+	r.b = r.b[n:]
+	return v
+}
+
+func (r *reader) str() string {
+	n := r.uvarint()
+	if r.err != nil || n > uint64(len(r.b)) {
+		r.fail()
+		return ""
+	}
+	s := string(r.b[:n])
+	r.b = r.b[n:]
+	return s
+}
+
+func (r *reader) done(what string) error {
+	if r.err == nil && len(r.b) != 0 {
+		r.err = errCorrupt
+	}
+	if r.err != nil {
+		return fmt.Errorf("%w: %s", r.err, what)
+	}
+	return nil
+}
+
+// parseUserKey returns the namespace and user of a key that starts with
+// ("queue", kind, ns, user).
+func parseUserKey(k []byte) (userKey, error) {
+	d := keys.NewDecoder(k)
+	var segs [4]string
+	for i := range segs {
+		s, err := d.Str()
+		if err != nil {
+			return userKey{}, err
+		}
+		segs[i] = s
+	}
+	return userKey{ns: segs[2], user: segs[3]}, nil
+}
+
+// appendSeq and decodeSeq are the stored form of a name index entry: the
+// job's seq, 8 bytes big-endian.
+func appendSeq(b []byte, seq uint64) []byte { return binary.BigEndian.AppendUint64(b, seq) }
+
+func decodeSeq(b []byte) (uint64, error) {
+	if len(b) != 8 {
+		return 0, fmt.Errorf("%w: job name index", errCorrupt)
+	}
+	return binary.BigEndian.Uint64(b), nil
+}
+
+// parseSeq decodes the seq segment that ends a job key.
+func parseSeq(rest []byte) (uint64, error) {
+	return keys.NewDecoder(rest).Uint()
+}
