@@ -37,17 +37,19 @@ func (u userKey) jobPrefix() keys.Key { return keys.New(service, kindJob, u.ns, 
 func (u userKey) jobKey(seq uint64) keys.Key {
 	return keys.New(service, kindJob, u.ns, u.user).Uint(seq)
 }
-func (u userKey) nameKey(name string) keys.Key { return keys.New(service, kindName, u.ns, u.user, name) }
+func (u userKey) nameKey(name string) keys.Key {
+	return keys.New(service, kindName, u.ns, u.user, name)
+}
 func (u userKey) resultPrefix(name string) keys.Key {
 	return keys.New(service, kindResult, u.ns, u.user, name)
 }
 func (u userKey) resultKey(name string, try int) keys.Key {
 	return u.resultPrefix(name).Uint(uint64(try))
 }
-func (u userKey) deadPrefix() keys.Key          { return keys.New(service, kindDead, u.ns, u.user) }
-func (u userKey) deadKey(name string) keys.Key  { return u.deadPrefix().Str(name) }
-func (u userKey) namePrefix() keys.Key          { return keys.New(service, kindName, u.ns, u.user) }
-func (u userKey) userResultPrefix() keys.Key    { return keys.New(service, kindResult, u.ns, u.user) }
+func (u userKey) deadPrefix() keys.Key         { return keys.New(service, kindDead, u.ns, u.user) }
+func (u userKey) deadKey(name string) keys.Key { return u.deadPrefix().Str(name) }
+func (u userKey) namePrefix() keys.Key         { return keys.New(service, kindName, u.ns, u.user) }
+func (u userKey) userResultPrefix() keys.Key   { return keys.New(service, kindResult, u.ns, u.user) }
 func expireKey(tryAt int64, u userKey, name string, try int) keys.Key {
 	return keys.New(service, kindExpire).Int(tryAt).Str(u.ns).Str(u.user).Str(name).Uint(uint64(try))
 }
