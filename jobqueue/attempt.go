@@ -61,6 +61,7 @@ type attempt struct {
 	scriptID string
 	args     string
 	job      jobRec // the job as begun
+	startAt  int64  // when it began, Unix ms
 
 	// Set by finish.
 	status  int
@@ -108,7 +109,7 @@ func (s *Service) beginTxn(txn store.Txn, a *attempt, nowMs int64, auto bool, wa
 	if m.n == 0 {
 		return errEmpty
 	}
-	job, _, found, err := headJob(txn, a.u)
+	job, seq, found, err := headJob(txn, a.u, m.head)
 	if err != nil {
 		return err
 	}
@@ -120,7 +121,9 @@ func (s *Service) beginTxn(txn store.Txn, a *attempt, nowMs int64, auto bool, wa
 		return errWaiting
 	}
 	a.job, a.name, a.try, a.scriptID, a.args = job, job.name, job.try, job.scriptID, job.args
-	m.running, m.runTry, m.runAt = job.name, job.try, nowMs
+	a.startAt = nowMs
+	m.running, m.runTry, m.runAt, m.runSeq = job.name, job.try, nowMs, seq
+	m.head = seq
 	return txn.Set(metaKey, m.appendTo(nil))
 }
 
@@ -142,7 +145,8 @@ func (s *Service) finishTxn(txn store.Txn, a *attempt) error {
 		a.outcome = outcomeStale
 		return nil
 	}
-	job, seq, found, err := jobByName(txn, a.u, a.name)
+	seq := m.runSeq
+	job, found, err := jobAt(txn, a.u, seq, a.name)
 	if err != nil {
 		return err
 	}
@@ -158,7 +162,7 @@ func (s *Service) finishTxn(txn store.Txn, a *attempt) error {
 			return err
 		}
 	}
-	m.running, m.runTry, m.runAt = "", 0, 0
+	m.running, m.runTry, m.runAt, m.runSeq = "", 0, 0, 0
 	switch {
 	case !found:
 		a.outcome = outcomeDeleted
@@ -168,6 +172,7 @@ func (s *Service) finishTxn(txn store.Txn, a *attempt) error {
 			return err
 		}
 		m.n--
+		m.head = seq + 1
 	case retryable(a.status) && job.try+1 < job.maxTry:
 		a.outcome = outcomeRetry
 		job.try++
@@ -190,6 +195,7 @@ func (s *Service) finishTxn(txn store.Txn, a *attempt) error {
 			return err
 		}
 		m.n--
+		m.head = seq + 1
 	}
 	a.isLast = m.n == 0
 	return putMeta(txn, metaKey, m)

@@ -31,21 +31,34 @@ func (s *Service) Start(ctx context.Context) error {
 		sc.mu.Unlock()
 		return errors.New("jobqueue: already started")
 	}
+	// Claim the start now, so that a concurrent Start fails; a failed
+	// recovery gives the claim back.
+	sc.started = true
 	sc.mu.Unlock()
 
-	if err := s.recover(ctx); err != nil {
-		return wrap("start", err)
-	}
-	users, err := s.queuedUsers(ctx, allMetaPrefix)
+	users, err := s.recoverAndList(ctx)
 	if err != nil {
+		sc.mu.Lock()
+		sc.started = false
+		sc.mu.Unlock()
 		return wrap("start", err)
 	}
-	sc.start(ctx)
+	if !sc.start(ctx) {
+		return ErrStopped // Stop ran during recovery
+	}
 	for _, u := range users {
 		sc.wake(u) // a user of a manual namespace is dropped by its worker
 	}
 	s.startSweep(ctx)
 	return nil
+}
+
+// recoverAndList runs recovery and lists the users with queued jobs.
+func (s *Service) recoverAndList(ctx context.Context) ([]userKey, error) {
+	if err := s.recover(ctx); err != nil {
+		return nil, err
+	}
+	return s.queuedUsers(ctx, allMetaPrefix)
 }
 
 // Stop stops the workers: none takes a new job, and Stop waits for the
@@ -62,6 +75,7 @@ func (s *Service) Stop(ctx context.Context) error {
 		return nil
 	}
 	sc.stopped = true
+	started := sc.started
 	for u, t := range sc.timers {
 		t.Stop()
 		delete(sc.timers, u)
@@ -69,6 +83,9 @@ func (s *Service) Stop(ctx context.Context) error {
 	sc.cond.Broadcast()
 	sc.mu.Unlock()
 	s.stopSweep()
+	if !started {
+		return nil
+	}
 
 	finished := make(chan struct{})
 	go func() {
@@ -77,19 +94,19 @@ func (s *Service) Stop(ctx context.Context) error {
 	}()
 	select {
 	case <-finished:
-		if sc.cancel != nil {
-			sc.cancel()
-		}
+		sc.cancelHandlers()
 		return nil
 	case <-ctx.Done():
 	}
+	// Cancel the handlers first: a worker that registers its attempt after
+	// this closes it itself (runNext), so none is left running.
+	sc.cancelHandlers()
 	sc.mu.Lock()
 	var left []*attempt
 	for _, a := range sc.inflight {
 		left = append(left, a)
 	}
 	sc.mu.Unlock()
-	sc.cancel()
 	ictx := context.WithoutCancel(ctx)
 	var errs []error
 	for _, a := range left {

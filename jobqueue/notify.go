@@ -46,7 +46,9 @@ func (s *Service) notifyRun(ctx context.Context, a *attempt) {
 		return
 	}
 	pl := runPayload{NamespaceName: a.u.ns, UserID: a.u.user, JobName: a.name, TryNumber: a.try, StatusCode: a.status}
-	if len(a.result) <= gateway.MaxPayloadLen {
+	// The limit counts characters: a result of up to 4 bytes a character
+	// may fit.
+	if len(a.result) <= utf8.UTFMax*gateway.MaxPayloadLen {
 		pl.Result = &a.result
 	}
 	p, _ := json.Marshal(pl)

@@ -53,18 +53,10 @@ func (s *Service) Push(ctx context.Context, namespaceName, userID string, entrie
 			return err
 		}
 		for _, r := range recs {
-			seq := m.next
-			m.next++
-			buf = r.appendTo(buf[:0])
-			if err := txn.Set(u.jobKey(seq), buf); err != nil {
-				return err
-			}
-			buf = appendSeq(buf[:0], seq)
-			if err := txn.Set(u.nameKey(r.name), buf); err != nil {
+			if buf, err = appendJob(txn, u, &m, r, buf); err != nil {
 				return err
 			}
 		}
-		m.n += int64(len(recs))
 		buf = m.appendTo(buf[:0])
 		return txn.Set(metaKey, buf)
 	})
@@ -84,6 +76,25 @@ func (s *Service) Push(ctx context.Context, namespaceName, userID string, entrie
 		}
 	}
 	return jobs, set.EnableAutoRun, nil
+}
+
+// appendJob writes job r at the tail of u's queue (the job and its name
+// index entry) and counts it in *m, which the caller then writes. buf is
+// scratch space, returned for reuse. Push, RequeueDeadLetterJob and Import
+// add jobs only through it.
+func appendJob(txn store.Txn, u userKey, m *meta, r jobRec, buf []byte) ([]byte, error) {
+	seq := m.next
+	buf = r.appendTo(buf[:0])
+	if err := txn.Set(u.jobKey(seq), buf); err != nil {
+		return buf, err
+	}
+	buf = appendSeq(buf[:0], seq)
+	if err := txn.Set(u.nameKey(r.name), buf); err != nil {
+		return buf, err
+	}
+	m.next++
+	m.n++
+	return buf, nil
 }
 
 // getMeta reads the head of a user's queue; a missing head is the zero
@@ -108,8 +119,9 @@ func putMeta(txn store.Txn, key []byte, m meta) error {
 	return txn.Set(key, m.appendTo(nil))
 }
 
-// headJob reads the first job of u's queue.
-func headJob(txn store.Txn, u userKey) (jobRec, uint64, bool, error) {
+// headJob reads the first job of u's queue, whose seq is at least from
+// (meta.head).
+func headJob(txn store.Txn, u userKey, from uint64) (jobRec, uint64, bool, error) {
 	var (
 		rec   jobRec
 		seq   uint64
@@ -117,7 +129,7 @@ func headJob(txn store.Txn, u userKey) (jobRec, uint64, bool, error) {
 		derr  error
 	)
 	prefix := u.jobPrefix()
-	err := txn.Scan(prefix, store.ScanOptions{}, func(k, v []byte) bool {
+	err := txn.Scan(prefix, store.ScanOptions{Start: u.jobKey(from)}, func(k, v []byte) bool {
 		found = true
 		seq, derr = parseSeq(k[len(prefix):])
 		if derr == nil {
@@ -153,6 +165,24 @@ func jobByName(txn store.Txn, u userKey, name string) (jobRec, uint64, bool, err
 	}
 	rec, err := decodeJob(jv)
 	return rec, seq, err == nil, err
+}
+
+// jobAt reads the job at seq of u's queue if it is still job name (seqs
+// are reused only after the queue went idle and its head record was
+// deleted, which no attempt in flight allows).
+func jobAt(txn store.Txn, u userKey, seq uint64, name string) (jobRec, bool, error) {
+	v, err := txn.Get(u.jobKey(seq))
+	if errors.Is(err, store.ErrNotFound) {
+		return jobRec{}, false, nil
+	}
+	if err != nil {
+		return jobRec{}, false, err
+	}
+	rec, err := decodeJob(v)
+	if err != nil {
+		return jobRec{}, false, err
+	}
+	return rec, rec.name == name, nil
 }
 
 // toJob builds the public model of a job of u.

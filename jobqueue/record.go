@@ -23,6 +23,11 @@ type meta struct {
 	running string // name of the job whose attempt is in flight, or ""
 	runTry  int    // its try number
 	runAt   int64  // when the attempt started, Unix ms
+	runSeq  uint64 // its seq
+	// head is at most the seq of the first job: the head job is found by
+	// a scan that starts there, so it never walks over the deleted keys of
+	// the jobs that ran before (on Badger, tombstones cost a seek each).
+	head uint64
 }
 
 // idle reports whether the head can be deleted: no job, no attempt.
@@ -34,13 +39,16 @@ func (m meta) appendTo(b []byte) []byte {
 	b = binary.AppendVarint(b, m.n)
 	b = appendStr(b, m.running)
 	b = binary.AppendVarint(b, int64(m.runTry))
-	return binary.AppendVarint(b, m.runAt)
+	b = binary.AppendVarint(b, m.runAt)
+	b = binary.AppendUvarint(b, m.runSeq)
+	return binary.AppendUvarint(b, m.head)
 }
 
 func decodeMeta(b []byte) (meta, error) {
 	r := reader{b: b}
 	r.version()
-	m := meta{next: r.uvarint(), n: r.varint(), running: r.str(), runTry: int(r.varint()), runAt: r.varint()}
+	m := meta{next: r.uvarint(), n: r.varint(), running: r.str(), runTry: int(r.varint()), runAt: r.varint(),
+		runSeq: r.uvarint(), head: r.uvarint()}
 	return m, r.done("queue head")
 }
 

@@ -51,6 +51,12 @@ func (s *Service) Run(ctx context.Context, namespaceName, userID string) (*RunRe
 	if err := s.batch.Do(fctx, func(txn store.Txn) error { return s.finishTxn(txn, a) }); err != nil {
 		return nil, wrap(op, err)
 	}
+	if a.outcome == outcomeStale {
+		// Someone closed the attempt while the handler ran (a Service
+		// starting on the same store recorded it as interrupted, or Clean
+		// or DeleteNamespace removed the queue): the result was not kept.
+		return nil, wrap(op, errs.Conflict("the attempt of job %q (try %d) was closed while it ran; its result was not recorded", a.name, a.try))
+	}
 	s.afterFinish(fctx, a)
 	job := s.toJob(u, a.job)
 	return &RunResult{

@@ -90,15 +90,30 @@ func (sc *scheduler) enqueueLocked(u userKey) {
 	sc.cond.Signal()
 }
 
-// start launches the workers.
-func (sc *scheduler) start(ctx context.Context) {
+// start launches the workers; it reports false, launching none, once
+// Stop has been called.
+func (sc *scheduler) start(ctx context.Context) bool {
 	sc.mu.Lock()
 	defer sc.mu.Unlock()
+	if sc.stopped {
+		return false
+	}
 	sc.ctx, sc.cancel = context.WithCancel(context.WithoutCancel(ctx))
-	sc.started = true
 	for range sc.workers {
 		sc.wg.Add(1)
 		go sc.work()
+	}
+	return true
+}
+
+// cancelHandlers cancels the context of the handlers running, if the
+// workers were started.
+func (sc *scheduler) cancelHandlers() {
+	sc.mu.Lock()
+	cancel := sc.cancel
+	sc.mu.Unlock()
+	if cancel != nil {
+		cancel()
 	}
 }
 
@@ -181,30 +196,79 @@ func (s *Service) runNext(ctx context.Context, sc *scheduler, u userKey) (more b
 	switch {
 	case errors.Is(err, errWaiting):
 		return false, waitUntil
-	case errors.Is(err, errEmpty), errors.Is(err, errBusy), errors.Is(err, errNoAuto),
-		errors.Is(err, errs.ErrNotFound), errors.Is(err, context.Canceled):
+	case noStart(err), errors.Is(err, context.Canceled):
 		// Nothing to do: whoever runs the user's job wakes it when done.
 		return false, 0
 	case err != nil:
 		s.log.Error("jobqueue: auto-run: starting a job", "namespace", u.ns, "user", u.user, "err", err)
 		return false, 0
 	}
-	sc.track(u, a)
-	s.events.emit(Event{Kind: EventStarted, Namespace: u.ns, UserID: u.user, JobName: a.name, TryNumber: a.try, At: nowMs})
-	s.execute(ctx, a)
 	fctx := context.WithoutCancel(ctx)
-	err = s.batch.Do(fctx, func(txn store.Txn) error { return s.finishTxn(txn, a) })
-	sc.track(u, nil)
-	switch {
-	case errors.Is(err, errs.ErrNotFound):
-		return false, 0 // the namespace was deleted
-	case err != nil:
-		s.log.Error("jobqueue: auto-run: recording a result", "namespace", u.ns, "user", u.user,
-			"job", a.name, "try", a.try, "err", err)
-		return false, 0
+	for streak := 1; ; streak++ {
+		sc.track(u, a)
+		if ctx.Err() != nil {
+			// Stop gave up waiting before this attempt was tracked, and may
+			// not have seen it: close it as interrupted here (closing it
+			// twice is harmless: the second finds it closed).
+			sc.track(u, nil)
+			if err := s.interrupt(fctx, a); err != nil {
+				s.log.Error("jobqueue: auto-run: recording an interrupted attempt", "namespace", u.ns,
+					"user", u.user, "job", a.name, "try", a.try, "err", err)
+			}
+			return false, 0
+		}
+		s.events.emit(Event{Kind: EventStarted, Namespace: u.ns, UserID: u.user, JobName: a.name, TryNumber: a.try, At: a.startAt})
+		s.execute(ctx, a)
+		// Record the result and, while the user has jobs and its turn
+		// lasts, begin the next one in the same transaction: one commit
+		// per job instead of two while a backlog drains.
+		var next *attempt
+		chain := streak < maxStreak && ctx.Err() == nil
+		err = s.batch.Do(fctx, func(txn store.Txn) error {
+			next, waitUntil = nil, 0
+			if err := s.finishTxn(txn, a); err != nil {
+				return err
+			}
+			if !chain || a.outcome == outcomeStale || a.isLast {
+				return nil
+			}
+			n := &attempt{u: u}
+			err := s.beginTxn(txn, n, clock.Millis(s.clock.Now()), true, &waitUntil)
+			switch {
+			case err == nil:
+				next = n
+			case noStart(err) || errors.Is(err, errWaiting):
+				return nil // the finish stands; nothing begins
+			}
+			return err
+		})
+		sc.track(u, nil)
+		switch {
+		case errors.Is(err, errs.ErrNotFound):
+			return false, 0 // the namespace was deleted
+		case err != nil:
+			s.log.Error("jobqueue: auto-run: recording a result", "namespace", u.ns, "user", u.user,
+				"job", a.name, "try", a.try, "err", err)
+			return false, 0
+		}
+		s.afterFinish(fctx, a)
+		if next == nil {
+			return !a.isLast && a.outcome != outcomeStale && waitUntil == 0, waitUntil
+		}
+		a = next
 	}
-	s.afterFinish(fctx, a)
-	return !a.isLast && a.outcome != outcomeStale, 0
+}
+
+// maxStreak is how many jobs of one user a worker runs in a row before the
+// user goes back to the tail of the ready queue, so that users take turns.
+const maxStreak = 8
+
+// noStart reports the answers of beginTxn that start nothing and need no
+// action: an empty queue, a job already running, a namespace without
+// auto-run or gone.
+func noStart(err error) bool {
+	return errors.Is(err, errEmpty) || errors.Is(err, errBusy) || errors.Is(err, errNoAuto) ||
+		errors.Is(err, errs.ErrNotFound)
 }
 
 // wakeNamespace wakes every user of ns with queued jobs (auto-run turned on).
