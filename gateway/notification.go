@@ -8,9 +8,10 @@ import (
 	"github.com/hearth-go/hearth/internal/validate"
 )
 
-// Service is the GRN service token of the gateway: a gateway namespace GRN
-// is grn:gs2:{region}:{owner}:gateway:{name}.
-const Service = "gateway"
+// serviceToken is the GRN service token of the gateway, and the first
+// segment of its store keys: a gateway namespace GRN is
+// grn:gs2:{region}:{owner}:gateway:{name}.
+const serviceToken = "gateway"
 
 // DefaultNamespace is the gateway namespace a NotificationSetting sends
 // through when it names none.
@@ -129,7 +130,7 @@ func (s NotificationSetting) Validate(field string) error {
 func (s NotificationSetting) WithDefaults(region, owner string) NotificationSetting {
 	if s.GatewayNamespaceID == "" {
 		b := grn.Builder{Region: region, Owner: owner}.WithDefaults()
-		s.GatewayNamespaceID = b.Namespace(Service, DefaultNamespace)
+		s.GatewayNamespaceID = b.Namespace(serviceToken, DefaultNamespace)
 	}
 	if s.Enable == "" {
 		s.Enable = NotificationEnabled
@@ -163,7 +164,7 @@ func parseGateway(field, id string) (string, error) {
 	if err != nil {
 		return "", relabel(field, "", err)
 	}
-	if service != Service {
+	if service != serviceToken {
 		return "", errs.Invalidf(field, "must be a gateway namespace GRN, not a %q one", service)
 	}
 	if err := validate.Name(field, ns); err != nil {
