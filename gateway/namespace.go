@@ -1,7 +1,6 @@
 package gateway
 
 import (
-	"bytes"
 	"context"
 	"errors"
 
@@ -159,25 +158,7 @@ func deleteNamespaceData(txn store.Txn, ns string) error {
 		}
 	}
 	for _, kind := range []string{kindSession, kindUser, kindConn, kindFirebase} {
-		if err := deletePrefix(txn, nsPrefix(kind, ns)); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// deletePrefix deletes every key under prefix in txn.
-func deletePrefix(txn store.Txn, prefix []byte) error {
-	var ks [][]byte
-	err := txn.Scan(prefix, store.ScanOptions{}, func(k, _ []byte) bool {
-		ks = append(ks, bytes.Clone(k))
-		return true
-	})
-	if err != nil {
-		return err
-	}
-	for _, k := range ks {
-		if err := txn.Delete(k); err != nil {
+		if err := namespace.DeletePrefixes(txn, nsPrefix(kind, ns)); err != nil {
 			return err
 		}
 	}

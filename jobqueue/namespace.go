@@ -162,25 +162,7 @@ func (s *Service) validateSettings(st *settings) error {
 // result.
 func deleteNamespaceData(txn store.Txn, ns string) error {
 	for _, kind := range []string{kindMeta, kindJob, kindName, kindResult, kindDead} {
-		if err := deletePrefix(txn, nsPrefix(kind, ns)); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// deletePrefix deletes every key under prefix in txn.
-func deletePrefix(txn store.Txn, prefix []byte) error {
-	var ks [][]byte
-	err := txn.Scan(prefix, store.ScanOptions{}, func(k, _ []byte) bool {
-		ks = append(ks, bytes.Clone(k))
-		return true
-	})
-	if err != nil {
-		return err
-	}
-	for _, k := range ks {
-		if err := txn.Delete(k); err != nil {
+		if err := namespace.DeletePrefixes(txn, nsPrefix(kind, ns)); err != nil {
 			return err
 		}
 	}

@@ -3,9 +3,9 @@ package jobqueue
 import (
 	"encoding/binary"
 	"encoding/json"
-	"errors"
 	"fmt"
 
+	"github.com/hearth-go/hearth/internal/codec"
 	"github.com/hearth-go/hearth/internal/keys"
 )
 
@@ -14,7 +14,8 @@ import (
 // strings in a fixed order. Dead letters, written once, are JSON.
 const recordVersion byte = 1
 
-var errCorrupt = errors.New("jobqueue: corrupt record")
+// errCorrupt matches every record that does not decode.
+var errCorrupt = codec.ErrCorrupt
 
 // meta is the head of a user's queue.
 type meta struct {
@@ -37,7 +38,7 @@ func (m meta) appendTo(b []byte) []byte {
 	b = append(b, recordVersion)
 	b = binary.AppendUvarint(b, m.next)
 	b = binary.AppendVarint(b, m.n)
-	b = appendStr(b, m.running)
+	b = codec.AppendStr(b, m.running)
 	b = binary.AppendVarint(b, int64(m.runTry))
 	b = binary.AppendVarint(b, m.runAt)
 	b = binary.AppendUvarint(b, m.runSeq)
@@ -45,11 +46,10 @@ func (m meta) appendTo(b []byte) []byte {
 }
 
 func decodeMeta(b []byte) (meta, error) {
-	r := reader{b: b}
-	r.version()
-	m := meta{next: r.uvarint(), n: r.varint(), running: r.str(), runTry: int(r.varint()), runAt: r.varint(),
-		runSeq: r.uvarint(), head: r.uvarint()}
-	return m, r.done("queue head")
+	r := codec.NewReader(b, recordVersion)
+	m := meta{next: r.Uvarint(), n: r.Varint(), running: r.Str(), runTry: int(r.Varint()), runAt: r.Varint(),
+		runSeq: r.Uvarint(), head: r.Uvarint()}
+	return m, r.Done("queue head")
 }
 
 // jobRec is a queued job. Its user and namespace are in its key.
@@ -66,9 +66,9 @@ type jobRec struct {
 
 func (j jobRec) appendTo(b []byte) []byte {
 	b = append(b, recordVersion)
-	b = appendStr(b, j.name)
-	b = appendStr(b, j.scriptID)
-	b = appendStr(b, j.args)
+	b = codec.AppendStr(b, j.name)
+	b = codec.AppendStr(b, j.scriptID)
+	b = codec.AppendStr(b, j.args)
 	b = binary.AppendVarint(b, int64(j.try))
 	b = binary.AppendVarint(b, int64(j.maxTry))
 	b = binary.AppendVarint(b, j.createdAt)
@@ -77,11 +77,10 @@ func (j jobRec) appendTo(b []byte) []byte {
 }
 
 func decodeJob(b []byte) (jobRec, error) {
-	r := reader{b: b}
-	r.version()
-	j := jobRec{name: r.str(), scriptID: r.str(), args: r.str(), try: int(r.varint()), maxTry: int(r.varint()),
-		createdAt: r.varint(), updatedAt: r.varint(), notBefore: r.varint()}
-	return j, r.done("job")
+	r := codec.NewReader(b, recordVersion)
+	j := jobRec{name: r.Str(), scriptID: r.Str(), args: r.Str(), try: int(r.Varint()), maxTry: int(r.Varint()),
+		createdAt: r.Varint(), updatedAt: r.Varint(), notBefore: r.Varint()}
+	return j, r.Done("job")
 }
 
 // resultRec is one attempt's result. The job's name and the try number are
@@ -96,18 +95,17 @@ type resultRec struct {
 
 func (x resultRec) appendTo(b []byte) []byte {
 	b = append(b, recordVersion)
-	b = appendStr(b, x.scriptID)
-	b = appendStr(b, x.args)
+	b = codec.AppendStr(b, x.scriptID)
+	b = codec.AppendStr(b, x.args)
 	b = binary.AppendVarint(b, int64(x.status))
-	b = appendStr(b, x.result)
+	b = codec.AppendStr(b, x.result)
 	return binary.AppendVarint(b, x.tryAt)
 }
 
 func decodeResult(b []byte) (resultRec, error) {
-	r := reader{b: b}
-	r.version()
-	x := resultRec{scriptID: r.str(), args: r.str(), status: int(r.varint()), result: r.str(), tryAt: r.varint()}
-	return x, r.done("job result")
+	r := codec.NewReader(b, recordVersion)
+	x := resultRec{scriptID: r.Str(), args: r.Str(), status: int(r.Varint()), result: r.Str(), tryAt: r.Varint()}
+	return x, r.Done("job result")
 }
 
 // deadRec is a dead letter, stored as JSON. Its user and namespace are in
@@ -130,73 +128,6 @@ func decodeDead(b []byte) (deadRec, error) {
 		return deadRec{}, fmt.Errorf("%w: dead letter: %v", errCorrupt, err)
 	}
 	return d, nil
-}
-
-func appendStr(b []byte, s string) []byte {
-	b = binary.AppendUvarint(b, uint64(len(s)))
-	return append(b, s...)
-}
-
-// reader decodes the binary records; the first error sticks.
-type reader struct {
-	b   []byte
-	err error
-}
-
-func (r *reader) fail() {
-	if r.err == nil {
-		r.err = errCorrupt
-	}
-	r.b = nil
-}
-
-func (r *reader) version() {
-	if len(r.b) == 0 || r.b[0] != recordVersion {
-		r.fail()
-		return
-	}
-	r.b = r.b[1:]
-}
-
-func (r *reader) uvarint() uint64 {
-	v, n := binary.Uvarint(r.b)
-	if n <= 0 {
-		r.fail()
-		return 0
-	}
-	r.b = r.b[n:]
-	return v
-}
-
-func (r *reader) varint() int64 {
-	v, n := binary.Varint(r.b)
-	if n <= 0 {
-		r.fail()
-		return 0
-	}
-	r.b = r.b[n:]
-	return v
-}
-
-func (r *reader) str() string {
-	n := r.uvarint()
-	if r.err != nil || n > uint64(len(r.b)) {
-		r.fail()
-		return ""
-	}
-	s := string(r.b[:n])
-	r.b = r.b[n:]
-	return s
-}
-
-func (r *reader) done(what string) error {
-	if r.err == nil && len(r.b) != 0 {
-		r.err = errCorrupt
-	}
-	if r.err != nil {
-		return fmt.Errorf("%w: %s", r.err, what)
-	}
-	return nil
 }
 
 // parseUserKey returns the namespace and user of a key that starts with

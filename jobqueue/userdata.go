@@ -210,7 +210,7 @@ func (s *Service) Clean(ctx context.Context, userID string) error {
 				return err
 			}
 			for _, p := range [][]byte{u.jobPrefix(), u.namePrefix(), u.userResultPrefix(), u.deadPrefix()} {
-				if err := deletePrefix(txn, p); err != nil {
+				if err := namespace.DeletePrefixes(txn, p); err != nil {
 					return err
 				}
 			}

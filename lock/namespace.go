@@ -98,25 +98,7 @@ func (s *Service) DescribeNamespaces(ctx context.Context, in DescribeNamespacesI
 // mutexes and fencing counters of ns inside the deleting transaction.
 func deleteNamespaceData(txn store.Txn, ns string) error {
 	for _, kind := range []string{kindMutex, kindFence} {
-		if err := deletePrefix(txn, nsPrefix(kind, ns)); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// deletePrefix deletes every key under prefix in txn.
-func deletePrefix(txn store.Txn, prefix []byte) error {
-	var ks [][]byte
-	err := txn.Scan(prefix, store.ScanOptions{}, func(k, _ []byte) bool {
-		ks = append(ks, append([]byte(nil), k...))
-		return true
-	})
-	if err != nil {
-		return err
-	}
-	for _, k := range ks {
-		if err := txn.Delete(k); err != nil {
+		if err := namespace.DeletePrefixes(txn, nsPrefix(kind, ns)); err != nil {
 			return err
 		}
 	}

@@ -128,10 +128,10 @@ func (s *Service) Clean(ctx context.Context, userID string) (int, error) {
 			if err != nil {
 				return err
 			}
-			if err := deletePrefix(txn, prefix); err != nil {
+			if err := namespace.DeletePrefixes(txn, prefix); err != nil {
 				return err
 			}
-			return deletePrefix(txn, userPrefix(kindFence, ns, userID))
+			return namespace.DeletePrefixes(txn, userPrefix(kindFence, ns, userID))
 		})
 		if err != nil {
 			return total, wrap("clean", err)
