@@ -114,7 +114,7 @@ func TestImportRejectsAFencingTokenThatWouldWrap(t *testing.T) {
 			`"createdAt":%d,"ttlAt":%d,"revision":0,"fencingToken":18446744073709551615}]}}`,
 			at(0), at(0), at(time.Hour))
 		unchanged(t, st, func() {
-			_, err = e.svc.Import(e.ctx, []byte(doc), "")
+			_, err = e.svc.Import(e.ctx, "", []byte(doc))
 		})
 		requireField(t, err, "mutexes[0].fencingToken")
 		m, err := e.svc.Lock(e.ctx, ns, "u", "p", "tx2", time.Minute)

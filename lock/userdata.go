@@ -154,7 +154,7 @@ func (s *Service) Clean(ctx context.Context, userID string) (int, error) {
 // matching ErrInvalidArgument naming the field; a missing namespace one
 // matching ErrNotFound; a mutex that is held already, ErrConflict. In
 // every error case nothing is imported.
-func (s *Service) Import(ctx context.Context, doc []byte, userID string) ([]Mutex, error) {
+func (s *Service) Import(ctx context.Context, userID string, doc []byte) ([]Mutex, error) {
 	const op = "import"
 	var data userData
 	env, err := userdata.Unmarshal(doc, service, &data)

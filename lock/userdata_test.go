@@ -40,7 +40,7 @@ func TestDumpCleanImport(t *testing.T) {
 			`,"ttlAt":`+jsonInt(at(time.Hour))+`,"revision":0,"fencingToken":1}]}}`, string(doc))
 
 		// Import under another user.
-		got, err := e.svc.Import(e.ctx, doc, "u3")
+		got, err := e.svc.Import(e.ctx, "u3", doc)
 		require.NoError(t, err)
 		require.Len(t, got, 2)
 		m, err := e.svc.GetMutex(e.ctx, ns, "u3", "wallet")
@@ -49,7 +49,7 @@ func TestDumpCleanImport(t *testing.T) {
 		require.EqualValues(t, 2, m.ReferenceCount)
 		require.Equal(t, at(time.Hour), m.TTLAt)
 		require.EqualValues(t, 2, m.FencingToken, "an import is a new acquisition: token above the document's")
-		_, err = e.svc.Import(e.ctx, doc, "u3")
+		_, err = e.svc.Import(e.ctx, "u3", doc)
 		require.ErrorIs(t, err, lock.ErrConflict, "the mutexes are held now")
 
 		// Clean deletes u1's mutexes and counters, nobody else's.
@@ -66,7 +66,7 @@ func TestDumpCleanImport(t *testing.T) {
 		require.Contains(t, string(empty), `"data":{"mutexes":[]}`)
 
 		// Import under the document's own user restores it.
-		_, err = e.svc.Import(e.ctx, doc, "")
+		_, err = e.svc.Import(e.ctx, "", doc)
 		require.NoError(t, err)
 		m, err = e.svc.GetMutex(e.ctx, "other", "u1", "inventory")
 		require.NoError(t, err)
@@ -109,12 +109,12 @@ func TestImportRejectsBadDocuments(t *testing.T) {
 		}
 		unchanged(t, st, func() {
 			for _, tt := range tests {
-				_, err := e.svc.Import(e.ctx, []byte(tt.doc), "")
+				_, err := e.svc.Import(e.ctx, "", []byte(tt.doc))
 				requireField(t, err, tt.field, tt.name)
 			}
-			_, err := e.svc.Import(e.ctx, good, strings.Repeat("u", 129))
+			_, err := e.svc.Import(e.ctx, strings.Repeat("u", 129), good)
 			requireField(t, err, "userId")
-			_, err = e.svc.Import(e.ctx, []byte(mutex(`{"namespaceName":"missing","propertyId":"p",`+base+`}`)), "")
+			_, err = e.svc.Import(e.ctx, "", []byte(mutex(`{"namespaceName":"missing","propertyId":"p",`+base+`}`)))
 			require.ErrorIs(t, err, lock.ErrNotFound, "a missing namespace fails the whole import")
 			_, err = e.svc.Dump(e.ctx, "")
 			requireField(t, err, "userId")
