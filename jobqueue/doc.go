@@ -32,6 +32,18 @@
 // One Service runs the jobs of a store: Start treats every running attempt
 // it finds as interrupted.
 //
+// # Dead letters and user data
+//
+// A dead letter keeps the job's script, args, maxTryCount and every
+// attempt's result. DescribeDeadLetterJobs, GetDeadLetterJob and
+// DeleteDeadLetterJob manage them; RequeueDeadLetterJob removes one and
+// pushes a new job with the same script and args at the tail of the
+// queue, in one transaction. Dump, Clean and Import handle one user's
+// jobs, results and dead letters synchronously (GS2 does it through zip
+// files; prepareImport and the check* methods have no counterpart).
+// Results are kept for Config.ResultRetention and deleted by the sweep
+// Start runs.
+//
 // # Notifications and events
 //
 // After a push to a namespace without auto-run, the user is notified with
