@@ -17,11 +17,12 @@ func appendFrame(dst []byte, issuer, subject, payload string) []byte {
 	return append(dst, `}}`...)
 }
 
-// frameLen estimates the length of the frame of these strings, so that
-// appendFrame usually allocates once.
+// frameLen estimates the length of the frame of these strings: exact, plus
+// room for a few escapes, so that appendFrame usually allocates once and
+// the frame, which every connection's queue may hold, wastes little.
 func frameLen(issuer, subject, payload string) int {
-	return len(`{"type":"notification","body":{"issuer":,"subject":,"payload":}}`) + 6 +
-		2*(len(issuer)+len(subject)+len(payload))
+	return len(`{"type":"notification","body":{"issuer":,"subject":,"payload":}}`) + 6 + 16 +
+		len(issuer) + len(subject) + len(payload)
 }
 
 const hexDigits = "0123456789abcdef"

@@ -115,7 +115,7 @@ func (s *Service) sendNotification(ctx context.Context, op string, in SendNotifi
 	conns := s.live.sessions(u, buf[:0])
 	if len(conns) > 0 {
 		frame := appendFrame(make([]byte, 0, frameLen(issuer, in.Subject, in.Payload)), issuer, in.Subject, in.Payload)
-		ids := make([]string, 0, len(conns))
+		res := newWebSocketResult(len(conns))
 		for _, lc := range conns {
 			if err := lc.conn.Send(frame); err != nil {
 				if errors.Is(err, ErrSlowConsumer) {
@@ -123,9 +123,9 @@ func (s *Service) sendNotification(ctx context.Context, op string, in SendNotifi
 				}
 				continue
 			}
-			ids = append(ids, lc.id)
+			res.SendConnectionIDs = append(res.SendConnectionIDs, lc.id)
 		}
-		return &SendNotificationResult{Protocol: ProtocolWebSocket, SendConnectionIDs: ids}, nil
+		return res, nil
 	}
 
 	transfer := in.EnableTransferMobileNotification && s.pusher != nil
@@ -155,6 +155,24 @@ func (s *Service) sendNotification(ctx context.Context, op string, in SendNotifi
 		return nil, wrap(op, err)
 	}
 	return &SendNotificationResult{Protocol: ProtocolFirebase, SendConnectionIDs: []string{}}, nil
+}
+
+// oneSessionResult is a result with room for one connection ID, allocated
+// at once: most users have one session.
+type oneSessionResult struct {
+	res SendNotificationResult
+	ids [1]string
+}
+
+// newWebSocketResult returns an empty websocket result with room for n
+// connection IDs.
+func newWebSocketResult(n int) *SendNotificationResult {
+	if n == 1 {
+		o := &oneSessionResult{res: SendNotificationResult{Protocol: ProtocolWebSocket}}
+		o.res.SendConnectionIDs = o.ids[:0]
+		return &o.res
+	}
+	return &SendNotificationResult{Protocol: ProtocolWebSocket, SendConnectionIDs: make([]string, 0, n)}
 }
 
 // SendMobileNotification sends a mobile notification to the user's device

@@ -190,7 +190,7 @@ func (f *fanOut) read(ws *websocket.Conn, timed bool) {
 			data := buf[:n]
 			i := bytes.Index(data, marker) + len(marker)
 			j := i + bytes.IndexByte(data[i:], ' ')
-			if sent, err := strconv.ParseInt(string(data[i:j]), 10, 64); err == nil {
+			if sent, ok := parseNanos(data[i:j]); ok {
 				lats = append(lats, time.Since(time.Unix(0, sent)))
 			}
 		}
@@ -204,6 +204,19 @@ func (f *fanOut) read(ws *websocket.Conn, timed bool) {
 			}
 		}
 	}
+}
+
+// parseNanos parses the decimal send time a payload starts with, without
+// the allocation of a string conversion.
+func parseNanos(d []byte) (int64, bool) {
+	var v int64
+	for _, c := range d {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		v = v*10 + int64(c-'0')
+	}
+	return v, len(d) > 0
 }
 
 func (f *fanOut) wait(b *testing.B, round int) {
