@@ -9,4 +9,6 @@
 //   - A service package does not import another service's package, except
 //     for the notification model of gateway (gateway.NotificationSetting),
 //     which jobqueue and realtime may import; never gateway's transports.
+//     Their tests may also import gateway/token, to prove that the
+//     gateway's verifier satisfies the Verifier interface they declare.
 package archtest
