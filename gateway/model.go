@@ -76,28 +76,6 @@ type FirebaseToken struct {
 // ships no logs.
 type LogSetting = namespace.LogSetting
 
-// TransactionSetting is GS2's transaction setting of a namespace. Hearth
-// stores and returns it and does not act on it: no GS2-Distributor exists
-// in-process.
-type TransactionSetting struct {
-	// EnableAutoRun runs issued transactions on the server side.
-	EnableAutoRun bool `json:"enableAutoRun,omitempty"`
-	// EnableAtomicCommit commits transactions atomically; only with
-	// EnableAutoRun.
-	EnableAtomicCommit bool `json:"enableAtomicCommit,omitempty"`
-	// TransactionUseDistributor runs transactions asynchronously; only with
-	// EnableAtomicCommit.
-	TransactionUseDistributor bool `json:"transactionUseDistributor,omitempty"`
-	// CommitScriptResultInUseDistributor commits script results
-	// asynchronously; only with TransactionUseDistributor.
-	CommitScriptResultInUseDistributor bool `json:"commitScriptResultInUseDistributor,omitempty"`
-	// AcquireActionUseJobQueue runs acquire actions through a job queue;
-	// only with EnableAtomicCommit.
-	AcquireActionUseJobQueue bool `json:"acquireActionUseJobQueue,omitempty"`
-	// DistributorNamespaceID is a GRN, at most 1,024 characters; empty
-	// means grn:gs2:{region}:{owner}:distributor:default.
-	DistributorNamespaceID string `json:"distributorNamespaceId,omitempty"`
-	// QueueNamespaceID is a GRN, at most 1,024 characters; empty means
-	// grn:gs2:{region}:{owner}:queue:default.
-	QueueNamespaceID string `json:"queueNamespaceId,omitempty"`
-}
+// TransactionSetting is GS2's transaction setting of a namespace, stored
+// and returned as given; Hearth does not act on it.
+type TransactionSetting = namespace.TransactionSetting

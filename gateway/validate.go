@@ -27,8 +27,6 @@ const (
 	DefaultLimit = 30
 	// MaxLimit is the largest page size.
 	MaxLimit = 1000
-
-	maxGRNLen = 1024
 )
 
 func checkUser(userID string) error {

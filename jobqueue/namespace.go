@@ -8,7 +8,6 @@ import (
 
 	"github.com/hearth-go/hearth/internal/errs"
 	"github.com/hearth-go/hearth/internal/namespace"
-	"github.com/hearth-go/hearth/internal/validate"
 	"github.com/hearth-go/hearth/store"
 )
 
@@ -133,10 +132,7 @@ func (s *Service) DescribeNamespaces(ctx context.Context, in DescribeNamespacesI
 // and fills in the notification defaults.
 func (s *Service) validateSettings(st *settings) error {
 	if t := st.TransactionSetting; t != nil {
-		if err := validate.GRN("transactionSetting.distributorNamespaceId", t.DistributorNamespaceID, maxGRNLen); err != nil {
-			return err
-		}
-		if err := validate.GRN("transactionSetting.queueNamespaceId", t.QueueNamespaceID, maxGRNLen); err != nil {
+		if err := t.Validate("transactionSetting"); err != nil {
 			return err
 		}
 	}

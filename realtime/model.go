@@ -60,25 +60,9 @@ type NotificationSetting = gateway.NotificationSetting
 // ships no logs.
 type LogSetting = namespace.LogSetting
 
-// TransactionSetting is GS2's transaction setting. Hearth stores and
-// returns it and does not act on it.
-type TransactionSetting struct {
-	// EnableAutoRun runs issued transactions on the server side.
-	EnableAutoRun bool `json:"enableAutoRun,omitempty"`
-	// EnableAtomicCommit commits transactions atomically.
-	EnableAtomicCommit bool `json:"enableAtomicCommit,omitempty"`
-	// TransactionUseDistributor runs transactions asynchronously.
-	TransactionUseDistributor bool `json:"transactionUseDistributor,omitempty"`
-	// CommitScriptResultInUseDistributor commits script results
-	// asynchronously.
-	CommitScriptResultInUseDistributor bool `json:"commitScriptResultInUseDistributor,omitempty"`
-	// AcquireActionUseJobQueue runs acquire actions through a job queue.
-	AcquireActionUseJobQueue bool `json:"acquireActionUseJobQueue,omitempty"`
-	// DistributorNamespaceID is a GRN, at most 1,024 characters.
-	DistributorNamespaceID string `json:"distributorNamespaceId,omitempty"`
-	// QueueNamespaceID is a GRN, at most 1,024 characters.
-	QueueNamespaceID string `json:"queueNamespaceId,omitempty"`
-}
+// TransactionSetting is GS2's transaction setting of a namespace, stored
+// and returned as given; Hearth does not act on it.
+type TransactionSetting = namespace.TransactionSetting
 
 // Namespace is a Realtime namespace.
 type Namespace struct {

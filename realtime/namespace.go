@@ -135,10 +135,7 @@ func (s *Service) DescribeNamespaces(ctx context.Context, in DescribeNamespacesI
 // and fills in the defaults.
 func (s *Service) validateSettings(st *settings) error {
 	if t := st.TransactionSetting; t != nil {
-		if err := validate.GRN("transactionSetting.distributorNamespaceId", t.DistributorNamespaceID, maxGRNLen); err != nil {
-			return err
-		}
-		if err := validate.GRN("transactionSetting.queueNamespaceId", t.QueueNamespaceID, maxGRNLen); err != nil {
+		if err := t.Validate("transactionSetting"); err != nil {
 			return err
 		}
 	}

@@ -30,8 +30,6 @@ const (
 	DefaultLimit = 30
 	// MaxLimit is the largest page size.
 	MaxLimit = 1000
-
-	maxGRNLen = 1024
 )
 
 // checkRoomName validates an optional room name (WantRoom).
