@@ -91,10 +91,25 @@ func (c *conn) read(ctx context.Context) {
 			c.sendError(400, err.Error())
 			continue
 		}
-		if !c.r.handle(ctx, c, f) {
+		if !c.handle(ctx, f) {
 			return
 		}
 	}
+}
+
+// handle runs the room's handler for f. A panic there (a bug) ends this
+// connection only: the player leaves the room like any other, and the
+// relay and the room's other players go on. The handlers release the
+// room's lock with defer, so none is left held.
+func (c *conn) handle(ctx context.Context, f *wire.Frame) (ok bool) {
+	defer func() {
+		if p := recover(); p != nil {
+			c.r.srv.log.Error("relay: a frame handler panicked; closing the connection",
+				"namespace", c.r.id.ns, "room", c.r.id.name, "panic", p)
+			ok = false
+		}
+	}()
+	return c.r.handle(ctx, c, f)
 }
 
 // write sends queued frames in order, numbering them from 1, until the
