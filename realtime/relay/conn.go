@@ -117,9 +117,11 @@ func (c *conn) handle(ctx context.Context, f *wire.Frame) (ok bool) {
 func (c *conn) write(ctx context.Context) {
 	defer close(c.written)
 	var seq uint32
+	var buf []byte // reused: Write is done with it when it returns
 	send := func(o out) bool {
 		seq++
-		b, err := wire.EncodeSigned(&wire.Frame{Type: o.typ, Payload: o.payload, SequenceNumber: seq, LifeTimeMilliSeconds: o.life}, o.sig)
+		b, err := wire.AppendSigned(buf[:0], &wire.Frame{Type: o.typ, Payload: o.payload, SequenceNumber: seq, LifeTimeMilliSeconds: o.life}, o.sig)
+		buf = b
 		if err != nil {
 			c.r.srv.log.Error("relay: encoding a frame failed", "err", err)
 			return true

@@ -7,7 +7,6 @@ import (
 
 	"google.golang.org/protobuf/encoding/protowire"
 	"google.golang.org/protobuf/proto"
-	"google.golang.org/protobuf/types/known/anypb"
 
 	"github.com/hearth-go/hearth/realtime/relay/pb"
 )
@@ -180,20 +179,44 @@ func Encode(f *Frame, key []byte) ([]byte, error) {
 
 // EncodeSigned is Encode with a signature computed beforehand with Sign, for a payload sent to many
 // recipients with different sequence numbers. A nil sig sends no signature.
-func EncodeSigned(f *Frame, sig []byte) ([]byte, error) {
+func EncodeSigned(f *Frame, sig []byte) ([]byte, error) { return AppendSigned(nil, f, sig) }
+
+// AppendSigned appends the bytes EncodeSigned returns to dst, so that a writer can reuse one buffer for
+// every frame it sends. The Container is encoded directly with protowire, in field order and with proto3's
+// zero values left out — the bytes proto.Marshal gives (the golden tests hold both to the vectors) —
+// without building a message per recipient.
+func AppendSigned(dst []byte, f *Frame, sig []byte) ([]byte, error) {
 	if !Known(f.Type) {
 		return nil, fmt.Errorf("%w: %d", ErrUnknownType, int32(f.Type))
 	}
-	c := &pb.Container{
-		MessageType:          f.Type,
-		Payload:              &anypb.Any{TypeUrl: TypeURL(f.Type), Value: f.Payload},
-		Signature:            sig,
-		SequenceNumber:       f.SequenceNumber,
-		LifeTimeMilliSeconds: f.LifeTimeMilliSeconds,
+	typeURL := TypeURL(f.Type)
+	anyLen := protowire.SizeTag(1) + protowire.SizeBytes(len(typeURL))
+	if len(f.Payload) > 0 {
+		anyLen += protowire.SizeTag(2) + protowire.SizeBytes(len(f.Payload))
 	}
-	b, err := marshalOptions.Marshal(c)
-	if err != nil {
-		return nil, fmt.Errorf("wire: marshal container: %w", err)
+	if f.Type != 0 {
+		dst = protowire.AppendTag(dst, 1, protowire.VarintType)
+		dst = protowire.AppendVarint(dst, uint64(f.Type))
 	}
-	return b, nil
+	dst = protowire.AppendTag(dst, 2, protowire.BytesType)
+	dst = protowire.AppendVarint(dst, uint64(anyLen))
+	dst = protowire.AppendTag(dst, 1, protowire.BytesType)
+	dst = protowire.AppendString(dst, typeURL)
+	if len(f.Payload) > 0 {
+		dst = protowire.AppendTag(dst, 2, protowire.BytesType)
+		dst = protowire.AppendBytes(dst, f.Payload)
+	}
+	if len(sig) > 0 {
+		dst = protowire.AppendTag(dst, 3, protowire.BytesType)
+		dst = protowire.AppendBytes(dst, sig)
+	}
+	if f.SequenceNumber != 0 {
+		dst = protowire.AppendTag(dst, 4, protowire.VarintType)
+		dst = protowire.AppendVarint(dst, uint64(f.SequenceNumber))
+	}
+	if f.LifeTimeMilliSeconds != 0 {
+		dst = protowire.AppendTag(dst, 5, protowire.VarintType)
+		dst = protowire.AppendVarint(dst, uint64(f.LifeTimeMilliSeconds))
+	}
+	return dst, nil
 }
