@@ -86,7 +86,7 @@ func (c *conn) read(ctx context.Context) {
 			c.sendError(400, "binary frames only")
 			continue
 		}
-		f, err := wire.Decode(data, c.r.key)
+		f, err := c.r.signer.Decode(data)
 		if err != nil {
 			c.sendError(400, err.Error())
 			continue

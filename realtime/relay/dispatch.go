@@ -167,7 +167,7 @@ func (r *room) frame(msg proto.Message) out {
 	if err != nil {
 		panic(err) // only the relay's own message types reach here
 	}
-	return out{typ: f.Type, payload: f.Payload, sig: wire.Sign(f.Payload, r.key), life: r.lifetime()}
+	return out{typ: f.Type, payload: f.Payload, sig: r.signer.Sign(f.Payload), life: r.lifetime()}
 }
 
 // errorFrame is an Error from the relay.

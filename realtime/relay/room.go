@@ -12,6 +12,7 @@ import (
 
 	"github.com/hearth-go/hearth/clock"
 	"github.com/hearth-go/hearth/realtime"
+	"github.com/hearth-go/hearth/realtime/relay/wire"
 )
 
 // room is one running relay: a listener, its HTTP server and its players.
@@ -20,6 +21,7 @@ type room struct {
 	id      roomID
 	port    int
 	key     []byte
+	signer  *wire.Signer // signs and verifies with key
 	ln      net.Listener
 	hs      *http.Server
 	started time.Time
@@ -49,6 +51,7 @@ func newRoom(s *Server, id roomID, port int, ln net.Listener, req realtime.Provi
 		served: make(chan struct{}), conns: make(map[*conn]struct{}),
 		players: make(map[uint32]*conn), done: make(chan struct{}),
 	}
+	r.signer = wire.NewSigner(r.key)
 	if r.idle <= 0 {
 		r.idle = realtime.DefaultIdleTimeout
 	}

@@ -36,6 +36,7 @@ type Options struct {
 type Client struct {
 	ws      *websocket.Conn
 	key     []byte
+	signer  *wire.Signer // verifies the server's frames with key
 	me      *pb.Player
 	players []*pb.Player
 
@@ -60,7 +61,7 @@ func DialOptions(ctx context.Context, url, key, token string, profile []byte, o 
 		return nil, fmt.Errorf("client: dial %s: %w", url, err)
 	}
 	ws.SetReadLimit(1 << 20)
-	c := &Client{ws: ws, key: []byte(key), events: make(chan Event, eventBuffer), done: make(chan struct{}), closing: make(chan struct{})}
+	c := &Client{ws: ws, key: []byte(key), signer: wire.NewSigner([]byte(key)), events: make(chan Event, eventBuffer), done: make(chan struct{}), closing: make(chan struct{})}
 	if err := c.send(ctx, &pb.HelloRequest{AccessToken: token, MyProfile: profile}); err != nil {
 		_ = ws.CloseNow()
 		return nil, err
@@ -161,7 +162,7 @@ func (c *Client) read(ctx context.Context) (proto.Message, Meta, error) {
 	if typ != websocket.MessageBinary {
 		return nil, Meta{}, fmt.Errorf("client: %v frame from the relay", typ)
 	}
-	f, err := wire.Decode(b, c.key)
+	f, err := c.signer.Decode(b)
 	if err != nil {
 		return nil, Meta{}, fmt.Errorf("client: frame from the relay: %w", err)
 	}
