@@ -10,6 +10,7 @@ import (
 
 	"github.com/hearth-go/hearth/clock"
 	"github.com/hearth-go/hearth/gateway"
+	"github.com/hearth-go/hearth/internal/wsbatch"
 )
 
 // errClosed is what Send returns once the connection has ended.
@@ -25,7 +26,7 @@ const maxCloseReason = 123
 //   - the handler goroutine (ServeHTTP) reads the client's messages and,
 //     when the connection ends, waits for the others;
 //   - the writer goroutine drains the send queue into the socket (frames
-//     waiting together go out in one system call, see batchConn) and
+//     waiting together go out in one system call, see wsbatch) and
 //     performs the close once the connection ends;
 //   - the heartbeat is a timer of the handler's clock; when it fires, a
 //     short-lived goroutine pings and re-arms it after the pong.
@@ -37,7 +38,7 @@ const maxCloseReason = 123
 type conn struct {
 	h  *Handler
 	ws *websocket.Conn
-	bc *batchConn // the hijacked socket under ws
+	bc *wsbatch.Conn // the hijacked socket under ws
 
 	mu       sync.Mutex
 	id       string // set once Connect returns
@@ -60,7 +61,7 @@ type conn struct {
 
 var _ gateway.Conn = (*conn)(nil)
 
-func newConn(h *Handler, ws *websocket.Conn, bc *batchConn) *conn {
+func newConn(h *Handler, ws *websocket.Conn, bc *wsbatch.Conn) *conn {
 	return &conn{
 		h:          h,
 		ws:         ws,
@@ -185,7 +186,7 @@ func (c *conn) writeLoop() {
 
 // flush writes the queued frames until the queue is empty or the
 // connection ends. When more than one frame is waiting, their bytes go to
-// the socket together (see batchConn).
+// the socket together (see wsbatch).
 func (c *conn) flush() {
 	batching := false
 	for {
@@ -198,10 +199,10 @@ func (c *conn) flush() {
 		more := c.q.n > 0
 		c.mu.Unlock()
 		if more && !batching {
-			c.bc.begin()
+			c.bc.Begin()
 			batching = true
 		}
-		// No context deadline: batchConn puts WriteTimeout on the socket,
+		// No context deadline: wsbatch.Conn puts WriteTimeout on the socket,
 		// and coder/websocket closes the socket when a write fails.
 		if err := c.ws.Write(context.Background(), websocket.MessageText, f); err != nil {
 			c.broken()
@@ -209,7 +210,7 @@ func (c *conn) flush() {
 		}
 	}
 	if batching {
-		if err := c.bc.end(); err != nil {
+		if err := c.bc.End(); err != nil {
 			c.broken()
 		}
 	}

@@ -248,7 +248,7 @@ func TestWriteTimeoutDropsAClientThatTakesNothing(t *testing.T) {
 }
 
 // Frames queued faster than the client reads are written together (see
-// batchConn), intact and in order, across the 32 KB batch limit.
+// wsbatch.Conn), intact and in order, across the 32 KB batch limit.
 func TestQueuedFramesArriveIntactAndInOrder(t *testing.T) {
 	t.Parallel()
 	eachStore(t, func(t *testing.T, st store.Store) {

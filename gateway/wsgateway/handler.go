@@ -15,6 +15,7 @@ import (
 	"github.com/hearth-go/hearth/gateway/token"
 	"github.com/hearth-go/hearth/internal/errs"
 	"github.com/hearth-go/hearth/internal/validate"
+	"github.com/hearth-go/hearth/internal/wsbatch"
 )
 
 // Defaults of the zero Config fields.
@@ -203,14 +204,14 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.mu.Unlock()
 	defer h.wg.Done()
 
-	hw := &hijackWriter{ResponseWriter: w, writeTimeout: h.writeTimeout}
+	hw := wsbatch.Wrap(w, h.writeTimeout)
 	ws, err := websocket.Accept(hw, r, h.accept)
 	if err != nil {
 		h.log.Debug("wsgateway: handshake failed", "remote", r.RemoteAddr, "err", err)
 		return // Accept has answered the request
 	}
 	ws.SetReadLimit(h.readLimit)
-	c := newConn(h, ws, hw.bc)
+	c := newConn(h, ws, hw.Conn())
 	if !h.track(c) {
 		_ = ws.Close(websocket.StatusGoingAway, "gateway is closed")
 		return

@@ -1,4 +1,4 @@
-package wsgateway
+package wsbatch
 
 import (
 	"bufio"
@@ -9,23 +9,33 @@ import (
 	"time"
 )
 
-// hijackWriter hands the request to websocket.Accept and slips a
-// batchConn under the connection that Accept takes over.
-type hijackWriter struct {
+// ResponseWriter is handed to websocket.Accept in place of the server's
+// http.ResponseWriter: when Accept hijacks the connection, it slips a Conn
+// under it, which Conn then returns.
+type ResponseWriter struct {
 	http.ResponseWriter
 	writeTimeout time.Duration
-	bc           *batchConn
+	bc           *Conn
 }
 
+// Wrap returns w for websocket.Accept, with writeTimeout as the write
+// deadline of every system call on the hijacked socket.
+func Wrap(w http.ResponseWriter, writeTimeout time.Duration) *ResponseWriter {
+	return &ResponseWriter{ResponseWriter: w, writeTimeout: writeTimeout}
+}
+
+// Conn returns the socket Accept took over, or nil before the hijack.
+func (w *ResponseWriter) Conn() *Conn { return w.bc }
+
 // Hijack takes over the connection, as http.Hijacker does, and wraps it in
-// a batchConn, which coder/websocket then writes to.
-func (w *hijackWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+// a Conn, which coder/websocket then writes to.
+func (w *ResponseWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	rw := w.ResponseWriter
 	hj, ok := rw.(http.Hijacker)
 	for !ok { // follow Unwrap, as http.ResponseController does
 		u, can := rw.(interface{ Unwrap() http.ResponseWriter })
 		if !can {
-			return nil, nil, errors.New("wsgateway: the http.ResponseWriter cannot be hijacked (HTTP/2?)")
+			return nil, nil, errors.New("wsbatch: the http.ResponseWriter cannot be hijacked (HTTP/2?)")
 		}
 		rw = u.Unwrap()
 		hj, ok = rw.(http.Hijacker)
@@ -38,30 +48,30 @@ func (w *hijackWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 		_ = c.Close()
 		return nil, nil, err
 	}
-	w.bc = &batchConn{Conn: c, timeout: w.writeTimeout}
+	w.bc = &Conn{Conn: c, timeout: w.writeTimeout}
 	brw.Writer.Reset(w.bc) // keeps its buffer
 	return w.bc, brw, nil
 }
 
 // Unwrap returns the wrapped ResponseWriter, for http.ResponseController.
-func (w *hijackWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+func (w *ResponseWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
-// maxBatch is the most bytes a batchConn holds before it writes them.
+// maxBatch is the most bytes a Conn holds before it writes them.
 const maxBatch = 32 << 10
 
 var batchPool = sync.Pool{New: func() any { b := make([]byte, 0, maxBatch); return &b }}
 
-// batchConn is the socket as coder/websocket sees it. coder/websocket
+// Conn is the socket as coder/websocket sees it. coder/websocket
 // flushes every message with a write system call of its own; when the
 // writer goroutine has several frames queued, it brackets them with
-// begin/end, and batchConn gathers their bytes (up to maxBatch) into one
+// Begin/End, and Conn gathers their bytes (up to maxBatch) into one
 // system call. A lone frame is written straight through.
 //
 // Every system call has a write deadline between 0.9×WriteTimeout and
 // WriteTimeout away (wall time), so that a peer that does not take its
 // bytes is dropped; no context deadline is needed, which would cost
 // coder/websocket a timer and a context.AfterFunc per message.
-type batchConn struct {
+type Conn struct {
 	net.Conn
 	timeout time.Duration
 
@@ -72,7 +82,7 @@ type batchConn struct {
 }
 
 // Write writes p, or holds it while batching.
-func (b *batchConn) Write(p []byte) (int, error) {
+func (b *Conn) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if !b.batching {
@@ -90,22 +100,22 @@ func (b *batchConn) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// begin holds the following writes until end.
-func (b *batchConn) begin() {
+// Begin holds the following writes until End.
+func (b *Conn) Begin() {
 	b.mu.Lock()
 	b.batching = true
 	b.mu.Unlock()
 }
 
-// end writes what was held and stops holding.
-func (b *batchConn) end() error {
+// End writes what was held and stops holding.
+func (b *Conn) End() error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.batching = false
 	return b.flushLocked()
 }
 
-func (b *batchConn) flushLocked() error {
+func (b *Conn) flushLocked() error {
 	if b.buf == nil {
 		return nil
 	}
@@ -120,7 +130,7 @@ func (b *batchConn) flushLocked() error {
 // deadline is moved only when less is left (moving it costs a runtime timer
 // update; a busy connection then moves it once per timeout/10, not per
 // write).
-func (b *batchConn) writeLocked(p []byte) (int, error) {
+func (b *Conn) writeLocked(p []byte) (int, error) {
 	if now := time.Now(); b.deadline.Sub(now) < b.timeout-b.timeout/10 {
 		b.deadline = now.Add(b.timeout)
 		_ = b.Conn.SetWriteDeadline(b.deadline)
