@@ -6,6 +6,7 @@ import (
 
 	"github.com/coder/websocket"
 
+	"github.com/hearth-go/hearth/internal/wsbatch"
 	"github.com/hearth-go/hearth/realtime/relay/pb"
 	"github.com/hearth-go/hearth/realtime/relay/wire"
 )
@@ -38,6 +39,7 @@ type out struct {
 type conn struct {
 	r  *room
 	ws *websocket.Conn
+	bc *wsbatch.Conn // the socket under ws: batches the writes of queued frames
 
 	q       chan out
 	quit    chan struct{} // closed when the reader is done
@@ -49,9 +51,9 @@ type conn struct {
 	profile []byte
 }
 
-func newConn(r *room, ws *websocket.Conn) *conn {
+func newConn(r *room, ws *websocket.Conn, bc *wsbatch.Conn) *conn {
 	ws.SetReadLimit(readLimit)
-	return &conn{r: r, ws: ws, q: make(chan out, queueLen), quit: make(chan struct{}), written: make(chan struct{})}
+	return &conn{r: r, ws: ws, bc: bc, q: make(chan out, queueLen), quit: make(chan struct{}), written: make(chan struct{})}
 }
 
 // serve runs the connection until it closes: the writer and pinger on
@@ -118,6 +120,12 @@ func (c *conn) write(ctx context.Context) {
 	defer close(c.written)
 	var seq uint32
 	var buf []byte // reused: Write is done with it when it returns
+	batching := false
+	defer func() {
+		if batching {
+			_ = c.bc.End()
+		}
+	}()
 	send := func(o out) bool {
 		seq++
 		b, err := wire.AppendSigned(buf[:0], &wire.Frame{Type: o.typ, Payload: o.payload, SequenceNumber: seq, LifeTimeMilliSeconds: o.life}, o.sig)
@@ -126,14 +134,27 @@ func (c *conn) write(ctx context.Context) {
 			c.r.srv.log.Error("relay: encoding a frame failed", "err", err)
 			return true
 		}
-		wctx, cancel := context.WithTimeout(ctx, writeTimeout)
-		err = c.ws.Write(wctx, websocket.MessageBinary, b)
-		cancel()
+		// No context deadline: the socket (wsbatch.Conn) carries
+		// writeTimeout as a write deadline on every system call. While
+		// more frames wait, writes are held and go out together.
+		if !batching && len(c.q) > 0 {
+			c.bc.Begin()
+			batching = true
+		}
+		err = c.ws.Write(ctx, websocket.MessageBinary, b)
+		if err == nil && batching && len(c.q) == 0 {
+			batching = false
+			err = c.bc.End()
+		}
 		if err != nil {
 			_ = c.ws.CloseNow()
 			return false
 		}
 		if o.closeCode != 0 {
+			if batching {
+				batching = false
+				_ = c.bc.End()
+			}
 			c.close(o.closeCode, o.reason)
 			return false
 		}

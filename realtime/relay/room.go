@@ -11,6 +11,7 @@ import (
 	"github.com/coder/websocket"
 
 	"github.com/hearth-go/hearth/clock"
+	"github.com/hearth-go/hearth/internal/wsbatch"
 	"github.com/hearth-go/hearth/realtime"
 	"github.com/hearth-go/hearth/realtime/relay/wire"
 )
@@ -138,11 +139,12 @@ func (r *room) end(reason string) bool {
 
 // serveHTTP upgrades a request to a WebSocket connection and serves it.
 func (r *room) serveHTTP(w http.ResponseWriter, req *http.Request) {
-	ws, err := websocket.Accept(w, req, &websocket.AcceptOptions{InsecureSkipVerify: true})
+	hw := wsbatch.Wrap(w, writeTimeout)
+	ws, err := websocket.Accept(hw, req, &websocket.AcceptOptions{InsecureSkipVerify: true})
 	if err != nil {
 		return // Accept has answered the request
 	}
-	c := newConn(r, ws)
+	c := newConn(r, ws, hw.Conn())
 	r.mu.Lock()
 	if r.closed {
 		r.mu.Unlock()
