@@ -135,6 +135,12 @@ func (r *room) leave(c *conn) {
 		return
 	}
 	delete(r.players, c.id)
+	if r.closed {
+		// The room is ending and closes every socket: no one is left to
+		// tell, and a LeaveNotification racing the close would only reach
+		// some players.
+		return
+	}
 	r.broadcastLocked(c, r.frame(&pb.LeaveNotification{LeavePlayer: c.player()}))
 }
 
