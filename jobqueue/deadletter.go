@@ -8,7 +8,6 @@ import (
 
 	"github.com/hearth-go/hearth/clock"
 	"github.com/hearth-go/hearth/internal/errs"
-	"github.com/hearth-go/hearth/internal/page"
 	"github.com/hearth-go/hearth/store"
 )
 
@@ -23,28 +22,13 @@ import (
 // is "" on the last page. A missing namespace is an error matching
 // ErrNotFound.
 func (s *Service) DescribeDeadLetterJobs(ctx context.Context, namespaceName, userID, pageToken string, limit int) (items []DeadLetterJob, nextPageToken string, err error) {
-	const op = "describe dead letter jobs"
 	u := userKey{ns: namespaceName, user: userID}
-	prefix := u.deadPrefix()
-	if limit, err = checkListing(u, prefix, pageToken, limit); err != nil {
-		return nil, "", wrap(op, err)
-	}
-	err = s.st.View(ctx, func(txn store.Txn) error {
-		if _, err := s.settingsTxn(txn, u.ns); err != nil {
-			return err
-		}
-		var err error
-		items, nextPageToken, err = page.Collect(txn, prefix, pageToken, limit, func(_, v []byte) (DeadLetterJob, bool, error) {
-			d, err := decodeDead(v)
-			if err != nil {
-				return DeadLetterJob{}, false, err
-			}
-			return s.toDeadLetter(u, d), true, nil
-		})
-		return err
+	items, nextPageToken, err = listUser(ctx, s, u, u.deadPrefix(), pageToken, limit, func(v []byte) (DeadLetterJob, error) {
+		d, err := decodeDead(v)
+		return s.toDeadLetter(u, d), err
 	})
 	if err != nil {
-		return nil, "", wrap(op, err)
+		return nil, "", wrap("describe dead letter jobs", err)
 	}
 	return items, nextPageToken, nil
 }

@@ -17,28 +17,13 @@ import (
 // is in flight is listed like the others. A missing namespace is an error
 // matching ErrNotFound.
 func (s *Service) DescribeJobs(ctx context.Context, namespaceName, userID, pageToken string, limit int) (items []Job, nextPageToken string, err error) {
-	const op = "describe jobs"
 	u := userKey{ns: namespaceName, user: userID}
-	prefix := u.jobPrefix()
-	if limit, err = checkListing(u, prefix, pageToken, limit); err != nil {
-		return nil, "", wrap(op, err)
-	}
-	err = s.st.View(ctx, func(txn store.Txn) error {
-		if _, err := s.settingsTxn(txn, u.ns); err != nil {
-			return err
-		}
-		var err error
-		items, nextPageToken, err = page.Collect(txn, prefix, pageToken, limit, func(_, v []byte) (Job, bool, error) {
-			rec, err := decodeJob(v)
-			if err != nil {
-				return Job{}, false, err
-			}
-			return s.toJob(u, rec), true, nil
-		})
-		return err
+	items, nextPageToken, err = listUser(ctx, s, u, u.jobPrefix(), pageToken, limit, func(v []byte) (Job, error) {
+		rec, err := decodeJob(v)
+		return s.toJob(u, rec), err
 	})
 	if err != nil {
-		return nil, "", wrap(op, err)
+		return nil, "", wrap("describe jobs", err)
 	}
 	return items, nextPageToken, nil
 }
@@ -237,4 +222,27 @@ func checkListing(u userKey, prefix []byte, pageToken string, limit int) (int, e
 		return 0, err
 	}
 	return checkLimit(limit)
+}
+
+// listUser is one page of the records of u under prefix (a listing of the
+// user's queue or dead letters), in key order, read in one snapshot that
+// also checks the namespace.
+func listUser[T any](ctx context.Context, s *Service, u userKey, prefix []byte, pageToken string, limit int,
+	decode func(value []byte) (T, error),
+) (items []T, nextPageToken string, err error) {
+	if limit, err = checkListing(u, prefix, pageToken, limit); err != nil {
+		return nil, "", err
+	}
+	err = s.st.View(ctx, func(txn store.Txn) error {
+		if _, err := s.settingsTxn(txn, u.ns); err != nil {
+			return err
+		}
+		var err error
+		items, nextPageToken, err = page.Collect(txn, prefix, pageToken, limit, func(_, v []byte) (T, bool, error) {
+			item, err := decode(v)
+			return item, err == nil, err
+		})
+		return err
+	})
+	return items, nextPageToken, err
 }
