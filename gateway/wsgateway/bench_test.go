@@ -6,6 +6,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"runtime"
@@ -21,6 +23,7 @@ import (
 	"github.com/coder/websocket"
 
 	"github.com/hearth-go/hearth/gateway"
+	"github.com/hearth-go/hearth/gateway/wsgateway"
 	"github.com/hearth-go/hearth/store"
 	"github.com/hearth-go/hearth/store/badgerstore"
 	"github.com/hearth-go/hearth/store/memstore"
@@ -48,7 +51,9 @@ import (
 // (users: a SendNotification every 20 µs, by bursts of at most 1 ms;
 // oneUser: one every 20 ms); each op is a round of 1,000 deliveries.
 // Reports the p50/p99/max send→receive latency (each payload carries its
-// send time).
+// send time). raw is the baseline, paced like users: the same clients of
+// a bare coder/websocket server, a writer goroutine per connection fed by
+// a channel, no gateway; compare the two within one run.
 //
 // FanOut and FanOutLatency also report cpu-µs/msg: the CPU time of the
 // whole process (server and clients, user and system) per delivered
@@ -68,6 +73,7 @@ const (
 	fanOutWindow  = 32 // rounds the sender may run ahead; < DefaultSendQueue
 	frameBytes    = 200
 	frameOverhead = len(`{"type":"notification","body":{"issuer":"s","subject":"s","payload":""}}`)
+	fanOutRate    = 50_000.0 // FanOutLatency's paced delivered msgs/s
 )
 
 var benchStores = []struct {
@@ -135,12 +141,7 @@ type fanOut struct {
 }
 
 func newFanOut(b *testing.B, oneUser bool, maxRounds int, timed bool) *fanOut {
-	f := &fanOut{e: benchEnv(b, memstore.New(nil)), arrived: make(chan struct{}, 1)}
-	f.rounds = make([]atomic.Int32, maxRounds)
-	f.done = make([]chan struct{}, maxRounds)
-	for i := range f.done {
-		f.done[i] = make(chan struct{})
-	}
+	f := &fanOut{e: benchEnv(b, memstore.New(nil))}
 	for i := range fanOutClients {
 		c := f.e.dial(b, nil)
 		user := "u" + strconv.Itoa(i)
@@ -153,6 +154,18 @@ func newFanOut(b *testing.B, oneUser bool, maxRounds int, timed bool) *fanOut {
 		}
 		f.clients = append(f.clients, c.ws)
 	}
+	f.startReaders(b, maxRounds, timed)
+	return f
+}
+
+// startReaders starts a reading goroutine per client.
+func (f *fanOut) startReaders(b *testing.B, maxRounds int, timed bool) {
+	f.arrived = make(chan struct{}, 1)
+	f.rounds = make([]atomic.Int32, maxRounds)
+	f.done = make([]chan struct{}, maxRounds)
+	for i := range f.done {
+		f.done[i] = make(chan struct{})
+	}
 	for _, ws := range f.clients {
 		f.wg.Add(1)
 		go f.read(ws, timed)
@@ -163,7 +176,53 @@ func newFanOut(b *testing.B, oneUser bool, maxRounds int, timed bool) *fanOut {
 		}
 		f.wg.Wait()
 	})
-	return f
+}
+
+// newRawFanOut is the baseline of FanOutLatency: 1,000 clients of a bare
+// coder/websocket server (no gateway, no wsbatch) whose connections each
+// have a writer goroutine draining a channel, the same design as the
+// gateway's minus everything else. The returned function queues a frame
+// for the i-th connection.
+func newRawFanOut(b *testing.B) (*fanOut, func(i int, frame []byte)) {
+	f := &fanOut{}
+	accepted := make(chan *websocket.Conn)
+	queues := make([]chan []byte, 0, fanOutClients)
+	var writers sync.WaitGroup
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ws, err := websocket.Accept(w, r, nil)
+		if err != nil {
+			return
+		}
+		q := make(chan []byte, wsgateway.DefaultSendQueue)
+		queues = append(queues, q) // one handler at a time: Dial waits for accepted
+		accepted <- ws
+		writers.Add(1)
+		defer writers.Done()
+		for m := range q {
+			if ws.Write(r.Context(), websocket.MessageText, m) != nil {
+				break
+			}
+		}
+		_ = ws.CloseNow()
+	}))
+	ctx := context.Background()
+	for range fanOutClients {
+		ws, _, err := websocket.Dial(ctx, srv.URL, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		<-accepted
+		f.clients = append(f.clients, ws)
+	}
+	b.Cleanup(func() {
+		for _, q := range queues {
+			close(q)
+		}
+		writers.Wait()
+		srv.Close()
+	})
+	f.startReaders(b, 0, true)
+	return f, func(i int, frame []byte) { queues[i] <- frame }
 }
 
 // read counts (and times) the frames one client receives.
@@ -273,34 +332,49 @@ func BenchmarkFanOut(b *testing.B) {
 }
 
 func BenchmarkFanOutLatency(b *testing.B) {
-	const rate = 50_000.0 // delivered msgs/s
-	for _, oneUser := range []bool{false, true} {
-		name := "users"
-		if oneUser {
-			name = "oneUser"
-		}
-		b.Run(name, func(b *testing.B) {
-			f := newFanOut(b, oneUser, 0, true)
+	for _, mode := range []string{"users", "oneUser", "raw"} {
+		b.Run(mode, func(b *testing.B) {
 			pad := strings.Repeat("x", frameBytes-frameOverhead-20)
-			per := fanOutClients / len(f.users) // deliveries per SendNotification
 			ctx := context.Background()
-			start, cpu0 := time.Now(), cpuTime()
-			sent := 0 // deliveries
-			for b.Loop() {
-				// Op = a round of 1,000 deliveries; each SendNotification
-				// goes at its scheduled time.
-				for _, u := range f.users {
-					due := start.Add(time.Duration(float64(sent) / rate * float64(time.Second)))
-					if d := time.Until(due); d > time.Millisecond {
-						time.Sleep(d) // pacing, not waiting for an event
-					}
-					payload := strconv.FormatInt(time.Now().UnixNano(), 10) + " " + pad
+			var f *fanOut
+			var send func(k int, payload string) int // returns the deliveries
+			switch mode {
+			case "raw":
+				var queue func(int, []byte)
+				f, queue = newRawFanOut(b)
+				send = func(k int, payload string) int {
+					frame := `{"type":"notification","body":{"issuer":"s","subject":"s","payload":"` + payload + `"}}`
+					queue(k%fanOutClients, []byte(frame))
+					return 1
+				}
+			default:
+				f = newFanOut(b, mode == "oneUser", 0, true)
+				per := fanOutClients / len(f.users) // deliveries per SendNotification
+				send = func(k int, payload string) int {
 					if _, err := f.e.svc.SendNotification(ctx, gateway.SendNotificationInput{
-						NamespaceName: ns, UserID: u, Subject: "s", Payload: payload,
+						NamespaceName: ns, UserID: f.users[k%len(f.users)], Subject: "s", Payload: payload,
 					}); err != nil {
 						b.Fatal(err)
 					}
-					sent += per
+					return per
+				}
+			}
+			sendsPerOp := fanOutClients
+			if mode == "oneUser" {
+				sendsPerOp = 1
+			}
+			start, cpu0 := time.Now(), cpuTime()
+			sent, k := 0, 0 // deliveries, sends
+			for b.Loop() {
+				// Op = a round of 1,000 deliveries; each send goes at its
+				// scheduled time.
+				for range sendsPerOp {
+					due := start.Add(time.Duration(float64(sent) / fanOutRate * float64(time.Second)))
+					if d := time.Until(due); d > time.Millisecond {
+						time.Sleep(d) // pacing, not waiting for an event
+					}
+					sent += send(k, strconv.FormatInt(time.Now().UnixNano(), 10)+" "+pad)
+					k++
 				}
 			}
 			elapsed := time.Since(start)
