@@ -8,5 +8,8 @@
 // the configured timeout, so a peer that takes no bytes is dropped without
 // a context per message.
 //
+// ReadInto is the reading half: it reads a message into a buffer the
+// reader reuses, where websocket.Conn.Read allocates one per message.
+//
 // gateway/wsgateway and realtime/relay use it.
 package wsbatch

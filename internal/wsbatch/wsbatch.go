@@ -2,11 +2,15 @@ package wsbatch
 
 import (
 	"bufio"
+	"context"
 	"errors"
+	"io"
 	"net"
 	"net/http"
 	"sync"
 	"time"
+
+	"github.com/coder/websocket"
 )
 
 // ResponseWriter is handed to websocket.Accept in place of the server's
@@ -136,4 +140,40 @@ func (b *Conn) writeLocked(p []byte) (int, error) {
 		_ = b.Conn.SetWriteDeadline(b.deadline)
 	}
 	return b.Conn.Write(p)
+}
+
+// keepRead is the largest read buffer ReadInto hands back for reuse.
+const keepRead = 64 << 10
+
+// ReadInto reads the next message of ws into buf's storage, growing it as
+// needed, and returns the message and the buffer to pass next time (nil
+// after a message over 64 KiB, so that one large message does not pin its
+// buffer). Unlike websocket.Conn.Read, a reader that reuses its buffer
+// allocates nothing per message; the message is valid until the next
+// call. ctx is handed to ws.Reader: a context that can end costs
+// coder/websocket a context.AfterFunc per message.
+func ReadInto(ctx context.Context, ws *websocket.Conn, buf []byte) (typ websocket.MessageType, msg, next []byte, err error) {
+	typ, r, err := ws.Reader(ctx)
+	if err != nil {
+		return 0, nil, buf, err
+	}
+	msg = buf[:0]
+	for {
+		if len(msg) == cap(msg) {
+			msg = append(msg, 0)[:len(msg)]
+		}
+		n, err := r.Read(msg[len(msg):cap(msg)])
+		msg = msg[:len(msg)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return 0, nil, buf, err
+		}
+	}
+	next = msg[:0]
+	if cap(next) > keepRead {
+		next = nil
+	}
+	return typ, msg, next, nil
 }

@@ -126,3 +126,54 @@ func TestAcceptWritesThroughConn(t *testing.T) {
 		require.Equal(t, want, string(b))
 	}
 }
+
+func TestReadIntoReusesItsBuffer(t *testing.T) {
+	sizes := []int{0, 10, 5000, 100, 70 << 10, 3}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ws, err := websocket.Accept(w, r, nil)
+		if err != nil {
+			return
+		}
+		defer ws.CloseNow()
+		for i, n := range sizes {
+			typ := websocket.MessageBinary
+			if i == 1 {
+				typ = websocket.MessageText
+			}
+			if ws.Write(r.Context(), typ, bytes.Repeat([]byte{byte('a' + i)}, n)) != nil {
+				return
+			}
+		}
+		_ = ws.Close(websocket.StatusNormalClosure, "")
+	}))
+	defer srv.Close()
+	ctx := context.Background()
+	ws, _, err := websocket.Dial(ctx, srv.URL, nil)
+	require.NoError(t, err)
+	defer ws.CloseNow()
+	ws.SetReadLimit(1 << 20)
+
+	var buf []byte
+	for i, n := range sizes {
+		typ, msg, next, err := wsbatch.ReadInto(ctx, ws, buf)
+		require.NoError(t, err)
+		wantTyp := websocket.MessageBinary
+		if i == 1 {
+			wantTyp = websocket.MessageText
+		}
+		require.Equal(t, wantTyp, typ)
+		require.Equal(t, bytes.Repeat([]byte{byte('a' + i)}, n), msg, "message %d", i)
+		switch {
+		case n > 64<<10:
+			require.Nil(t, next, "a buffer over 64 KiB is not kept")
+		case cap(buf) >= n && n > 0:
+			require.Same(t, &buf[:1][0], &msg[0], "a large enough buffer is reused")
+		}
+		buf = next
+	}
+	_, _, next, err := wsbatch.ReadInto(ctx, ws, buf)
+	var ce websocket.CloseError
+	require.ErrorAs(t, err, &ce)
+	require.Equal(t, websocket.StatusNormalClosure, ce.Code)
+	require.Len(t, next, 0)
+}

@@ -23,7 +23,9 @@ const (
 	readLimit = 1 << 20
 )
 
-// out is one frame queued for a recipient; the writer numbers it.
+// out is one frame queued for its recipients (every recipient of a
+// broadcast shares it; it is never modified once queued); each writer
+// numbers it in its own sequence.
 type out struct {
 	typ     pb.Container_MessageType
 	payload []byte
@@ -41,7 +43,7 @@ type conn struct {
 	ws *websocket.Conn
 	bc *wsbatch.Conn // the socket under ws: batches the writes of queued frames
 
-	q       chan out
+	q       chan *out
 	quit    chan struct{} // closed when the reader is done
 	written chan struct{} // closed when the writer is done
 
@@ -53,7 +55,7 @@ type conn struct {
 
 func newConn(r *room, ws *websocket.Conn, bc *wsbatch.Conn) *conn {
 	ws.SetReadLimit(readLimit)
-	return &conn{r: r, ws: ws, bc: bc, q: make(chan out, queueLen), quit: make(chan struct{}), written: make(chan struct{})}
+	return &conn{r: r, ws: ws, bc: bc, q: make(chan *out, queueLen), quit: make(chan struct{}), written: make(chan struct{})}
 }
 
 // serve runs the connection until it closes: the writer and pinger on
@@ -76,13 +78,17 @@ func (c *conn) serve(ctx context.Context) {
 }
 
 // read handles client frames until the socket fails or the handler says
-// to stop.
+// to stop. It reads with no context (the room ends a connection by
+// closing its socket) into one reused buffer: nothing handle keeps
+// aliases it (wire.Decode copies what the Frame holds).
 func (c *conn) read(ctx context.Context) {
+	var buf []byte
 	for {
-		typ, data, err := c.ws.Read(ctx)
+		typ, data, next, err := wsbatch.ReadInto(context.Background(), c.ws, buf)
 		if err != nil {
 			return
 		}
+		buf = next
 		c.r.touch()
 		if typ != websocket.MessageBinary {
 			c.sendError(400, "binary frames only")
@@ -126,7 +132,7 @@ func (c *conn) write(ctx context.Context) {
 			_ = c.bc.End()
 		}
 	}()
-	send := func(o out) bool {
+	send := func(o *out) bool {
 		seq++
 		b, err := wire.AppendSigned(buf[:0], &wire.Frame{Type: o.typ, Payload: o.payload, SequenceNumber: seq, LifeTimeMilliSeconds: o.life}, o.sig)
 		buf = b
@@ -141,7 +147,7 @@ func (c *conn) write(ctx context.Context) {
 			c.bc.Begin()
 			batching = true
 		}
-		err = c.ws.Write(ctx, websocket.MessageBinary, b)
+		err = c.ws.Write(context.Background(), websocket.MessageBinary, b)
 		if err == nil && batching && len(c.q) == 0 {
 			batching = false
 			err = c.bc.End()
@@ -220,7 +226,7 @@ func (c *conn) close(code websocket.StatusCode, reason string) {
 
 // enqueue queues o for c; a recipient too slow to drain its queue is
 // disconnected.
-func (c *conn) enqueue(o out) {
+func (c *conn) enqueue(o *out) {
 	select {
 	case c.q <- o:
 	default:

@@ -159,7 +159,7 @@ func (r *room) playersLocked() []*conn {
 }
 
 // broadcastLocked queues o for every joined player but from.
-func (r *room) broadcastLocked(from *conn, o out) {
+func (r *room) broadcastLocked(from *conn, o *out) {
 	for _, p := range r.players {
 		if p != from {
 			p.enqueue(o)
@@ -168,16 +168,16 @@ func (r *room) broadcastLocked(from *conn, o out) {
 }
 
 // frame serializes msg and signs it once, for any number of recipients.
-func (r *room) frame(msg proto.Message) out {
+func (r *room) frame(msg proto.Message) *out {
 	f, err := wire.NewFrame(msg, 0, 0)
 	if err != nil {
 		panic(err) // only the relay's own message types reach here
 	}
-	return out{typ: f.Type, payload: f.Payload, sig: r.signer.Sign(f.Payload), life: r.lifetime()}
+	return &out{typ: f.Type, payload: f.Payload, sig: r.signer.Sign(f.Payload), life: r.lifetime()}
 }
 
 // errorFrame is an Error from the relay.
-func (r *room) errorFrame(code uint32, msg string) out {
+func (r *room) errorFrame(code uint32, msg string) *out {
 	return r.frame(&pb.Error{Component: component, StatusCode: code, Message: msg})
 }
 

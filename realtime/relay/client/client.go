@@ -10,6 +10,7 @@ import (
 	"github.com/coder/websocket"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/hearth-go/hearth/internal/wsbatch"
 	"github.com/hearth-go/hearth/realtime/relay/pb"
 	"github.com/hearth-go/hearth/realtime/relay/wire"
 )
@@ -35,11 +36,11 @@ type Options struct {
 // Client is a connected, joined player.
 type Client struct {
 	ws      *websocket.Conn
-	key     []byte
 	signer  *wire.Signer // verifies the server's frames with key
 	me      *pb.Player
 	players []*pb.Player
 
+	buf     []byte // the reader's, reused (events copy what they keep)
 	events  chan Event
 	done    chan struct{} // closed when the reader ends
 	closing chan struct{} // closed by Close
@@ -61,7 +62,7 @@ func DialOptions(ctx context.Context, url, key, token string, profile []byte, o 
 		return nil, fmt.Errorf("client: dial %s: %w", url, err)
 	}
 	ws.SetReadLimit(1 << 20)
-	c := &Client{ws: ws, key: []byte(key), signer: wire.NewSigner([]byte(key)), events: make(chan Event, eventBuffer), done: make(chan struct{}), closing: make(chan struct{})}
+	c := &Client{ws: ws, signer: wire.NewSigner([]byte(key)), events: make(chan Event, eventBuffer), done: make(chan struct{}), closing: make(chan struct{})}
 	if err := c.send(ctx, &pb.HelloRequest{AccessToken: token, MyProfile: profile}); err != nil {
 		_ = ws.CloseNow()
 		return nil, err
@@ -143,7 +144,11 @@ func (c *Client) Recv(ctx context.Context) (Event, error) {
 
 // send signs msg and writes it.
 func (c *Client) send(ctx context.Context, msg proto.Message) error {
-	b, err := wire.EncodeMessage(msg, 0, 0, c.key)
+	f, err := wire.NewFrame(msg, 0, 0)
+	if err != nil {
+		return err
+	}
+	b, err := wire.AppendSigned(nil, f, c.signer.Sign(f.Payload))
 	if err != nil {
 		return err
 	}
@@ -155,7 +160,8 @@ func (c *Client) send(ctx context.Context, msg proto.Message) error {
 
 // read returns the next server message, verified.
 func (c *Client) read(ctx context.Context) (proto.Message, Meta, error) {
-	typ, b, err := c.ws.Read(ctx)
+	typ, b, next, err := wsbatch.ReadInto(ctx, c.ws, c.buf)
+	c.buf = next
 	if err != nil {
 		return nil, Meta{}, fmt.Errorf("%w: %w", ErrClosed, err)
 	}

@@ -67,13 +67,16 @@ func TypeOf(msg proto.Message) (pb.Container_MessageType, error) {
 
 // TypeURL returns the type_url a sender sets for t: "type.googleapis.com/" and the bare message name
 // (no proto package), e.g. "type.googleapis.com/HelloResult". It returns "" for a t outside the enum.
-func TypeURL(t pb.Container_MessageType) string {
-	msg, ok := kinds[t]
-	if !ok {
-		return ""
+func TypeURL(t pb.Container_MessageType) string { return typeURLs[t] }
+
+// typeURLs holds TypeURL's answers, built once.
+var typeURLs = func() map[pb.Container_MessageType]string {
+	m := make(map[pb.Container_MessageType]string, len(kinds))
+	for t, msg := range kinds {
+		m[t] = typeURLPrefix + string(msg.ProtoReflect().Descriptor().Name())
 	}
-	return typeURLPrefix + string(msg.ProtoReflect().Descriptor().Name())
-}
+	return m
+}()
 
 // Message unmarshals the frame's payload into a new message of the generated type that f.Type names
 // (never chosen by the type_url) and returns it; callers type-switch on the result. It fails with
