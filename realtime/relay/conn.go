@@ -187,19 +187,22 @@ func (c *conn) write(ctx context.Context) {
 	}
 }
 
-// pingLoop pings the peer every PingInterval and drops it when a ping
-// goes unanswered.
+// pingLoop pings the peer every PingInterval of the heartbeat clock and
+// drops it when a ping goes unanswered for another PingInterval.
 func (c *conn) pingLoop(ctx context.Context, done chan<- struct{}) {
 	defer close(done)
-	t := time.NewTicker(c.r.srv.ping)
+	clk := c.r.srv.hbClk
+	t := clk.NewTicker(c.r.srv.ping)
 	defer t.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			pctx, cancel := context.WithTimeout(ctx, c.r.srv.ping)
+			pctx, cancel := context.WithCancel(ctx)
+			timeout := clk.AfterFunc(c.r.srv.ping, cancel)
 			err := c.ws.Ping(pctx)
+			timeout.Stop()
 			cancel()
 			if err != nil {
 				_ = c.ws.CloseNow()

@@ -172,3 +172,30 @@ func TestThroughService(t *testing.T) {
 		require.True(t, portFree(ep.Port))
 	})
 }
+
+func TestHeartbeatDropsADeadSocket(t *testing.T) {
+	hb := clock.NewMock()
+	cfg := relayCfg(t)
+	cfg.HeartbeatClock, cfg.PingInterval = hb, 10*time.Second
+	s, _ := newServer(t, cfg)
+	ep := provision(t, s, "hb", realtime.ProvisionRequest{})
+
+	// bob joins, then stops reading: his pongs never come.
+	bob := dialRaw(t, ep, nil)
+	bobID := bob.hello("bob").GetMyProfile().GetConnectionId()
+	hb.BlockUntil(1) // bob's heartbeat
+	hb.Add(10 * time.Second)
+	hb.BlockUntil(2) // bob is pinged; the pong is due at +20s
+
+	// alice joins between, so her own first ping (at +25s) comes after.
+	hb.Add(5 * time.Second)
+	alice := join(t, ep, "alice", nil)
+	require.Len(t, alice.Players(), 1)
+	hb.BlockUntil(3)
+
+	hb.Add(5 * time.Second)
+	e, ok := next(t, alice).(*client.Leave)
+	require.True(t, ok, "the unanswered ping dropped bob")
+	require.Equal(t, bobID, e.Player.GetConnectionId())
+	bob.closed()
+}

@@ -47,9 +47,15 @@ type Config struct {
 	Clock clock.Clock
 	// Logger receives the server's logs. Nil means slog.Default().
 	Logger *slog.Logger
-	// PingInterval is how often each connection is pinged (on the wall
-	// clock) to find dead sockets. Zero means DefaultPingInterval.
+	// PingInterval is how often each connection is pinged to find dead
+	// sockets; a ping unanswered after another PingInterval drops the
+	// connection (its player leaves the room). Zero means
+	// DefaultPingInterval.
 	PingInterval time.Duration
+	// HeartbeatClock drives PingInterval. Nil means the wall clock. It is
+	// apart from Clock so that a test can advance a room's limits without
+	// pinging, or ping without ending rooms.
+	HeartbeatClock clock.Clock
 }
 
 // Server is the in-process relay: one WebSocket listener per room. It is
@@ -59,6 +65,7 @@ type Server struct {
 	min, max int
 	verifier Verifier
 	clk      clock.Clock
+	hbClk    clock.Clock
 	log      *slog.Logger
 	ping     time.Duration
 
@@ -98,6 +105,9 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Clock == nil {
 		cfg.Clock = clock.New()
 	}
+	if cfg.HeartbeatClock == nil {
+		cfg.HeartbeatClock = clock.New()
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
@@ -106,7 +116,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	return &Server{
 		host: cfg.Host, min: cfg.PortMin, max: cfg.PortMax,
-		verifier: cfg.Verifier, clk: cfg.Clock, log: cfg.Logger, ping: cfg.PingInterval,
+		verifier: cfg.Verifier, clk: cfg.Clock, hbClk: cfg.HeartbeatClock, log: cfg.Logger, ping: cfg.PingInterval,
 		rooms: make(map[roomID]*room), ports: make(map[int]*room), next: cfg.PortMin,
 	}, nil
 }
