@@ -49,6 +49,13 @@
 // clock.WithOffset in the context. The room limits (IdleTimeout,
 // MaxLifetime) are handed to the Provisioner, which enforces them.
 //
+// # User data
+//
+// Realtime keeps no data of a user: a room belongs to its namespace, and
+// its notification user IDs are only who was told it exists (GS2-Realtime
+// has no user data API either). So the package has no Dump, Clean or
+// Import; rooms go with DeleteRoom or DeleteNamespace.
+//
 // # Concurrency
 //
 // A Service is safe for concurrent use. Provision runs on a goroutine per
