@@ -38,13 +38,21 @@ type CreateNamespaceInput struct {
 // every setting as a whole. Rooms already provisioned keep their server.
 type UpdateNamespaceInput struct {
 	// NamespaceName is the namespace to update.
-	NamespaceName      string
-	Description        string
+	NamespaceName string
+	// Description replaces the description (up to 1024 characters).
+	Description string
+	// TransactionSetting replaces the transaction setting; nil clears it.
 	TransactionSetting *TransactionSetting
-	ServerType         string
-	ServerSpec         string
+	// ServerType replaces the server type: "relay" (empty means "relay").
+	ServerType string
+	// ServerSpec replaces the server spec: "realtime1.nano" (empty means
+	// "realtime1.nano").
+	ServerSpec string
+	// CreateNotification replaces the Gs2Realtime:Create setting; nil
+	// clears it (no notification).
 	CreateNotification *NotificationSetting
-	LogSetting         *LogSetting
+	// LogSetting replaces the log setting; nil clears it.
+	LogSetting *LogSetting
 }
 
 // DescribeNamespacesInput is a describeNamespaces request.

@@ -3,6 +3,7 @@ package realtime_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -101,29 +102,42 @@ func TestProvisionFailureIsRecorded(t *testing.T) {
 }
 
 // badEndpointProv answers with an endpoint out of the model's limits.
-type badEndpointProv struct{ fakeProv }
+// badEndpointProv hands out ep.
+type badEndpointProv struct {
+	fakeProv
+	ep realtime.Endpoint
+}
 
 func (p *badEndpointProv) Provision(context.Context, realtime.ProvisionRequest) (realtime.Endpoint, error) {
-	return realtime.Endpoint{IPAddress: "h", Port: 70000}, nil
+	return p.ep, nil
 }
 
 func TestInvalidEndpointFails(t *testing.T) {
-	eachStore(t, func(t *testing.T, st store.Store) {
-		p := &badEndpointProv{}
-		svc, err := realtime.New(st, &realtime.Config{Provisioner: p})
-		require.NoError(t, err)
-		ctx := context.Background()
-		_, err = svc.CreateNamespace(ctx, realtime.CreateNamespaceInput{Name: ns})
-		require.NoError(t, err)
-		_, err = svc.WantRoom(ctx, ns, "r", nil)
-		require.NoError(t, err)
-		require.NoError(t, svc.Stop(ctx))
-		got, err := svc.GetRoom(ctx, ns, "r")
-		require.NoError(t, err)
-		require.Equal(t, realtime.StatusFailed, got.Status)
-		require.Contains(t, got.FailureReason, "port")
-		require.Equal(t, []string{"game/r"}, p.releasedRooms(), "the unusable endpoint is released")
-	})
+	long := func(n int) string { return strings.Repeat("a", n) }
+	for field, ep := range map[string]realtime.Endpoint{
+		"port":          {IPAddress: "h", Port: 70000, EncryptionKey: "k"},
+		"port ":         {IPAddress: "h", Port: -1, EncryptionKey: "k"},
+		"ipAddress":     {IPAddress: long(129), Port: 1, EncryptionKey: "k"},
+		"encryptionKey": {IPAddress: "h", Port: 1, EncryptionKey: long(257)},
+	} {
+		eachStore(t, func(t *testing.T, st store.Store) {
+			p := &badEndpointProv{ep: ep}
+			svc, err := realtime.New(st, &realtime.Config{Provisioner: p})
+			require.NoError(t, err)
+			ctx := context.Background()
+			_, err = svc.CreateNamespace(ctx, realtime.CreateNamespaceInput{Name: ns})
+			require.NoError(t, err)
+			_, err = svc.WantRoom(ctx, ns, "r", nil)
+			require.NoError(t, err)
+			require.NoError(t, svc.Stop(ctx))
+			got, err := svc.GetRoom(ctx, ns, "r")
+			require.NoError(t, err)
+			require.Equal(t, realtime.StatusFailed, got.Status, field)
+			require.Contains(t, got.FailureReason, strings.TrimSpace(field))
+			require.Empty(t, got.IPAddress, "nothing of the endpoint is stored")
+			require.Equal(t, []string{"game/r"}, p.releasedRooms(), "the unusable endpoint is released")
+		})
+	}
 }
 
 func TestDeleteRoomDuringProvisioningCancelsIt(t *testing.T) {

@@ -49,6 +49,11 @@ func TestValidation(t *testing.T) {
 			{"get name too long", "roomName", func() error { _, err := svc.GetRoom(e.ctx, ns, long(129)); return err }},
 			{"delete without name", "roomName", func() error { _, err := svc.DeleteRoom(e.ctx, ns, ""); return err }},
 			{"delete bad namespace", "namespaceName", func() error { _, err := svc.DeleteRoom(e.ctx, "", "existing"); return err }},
+			{"delete name too long", "roomName", func() error { _, err := svc.DeleteRoom(e.ctx, ns, long(129)); return err }},
+			{"want namespace too long", "namespaceName", func() error { _, err := svc.WantRoom(e.ctx, long(129), "r", nil); return err }},
+			{"get namespace too long", "namespaceName", func() error { _, err := svc.GetRoom(e.ctx, long(129), "r"); return err }},
+			{"delete namespace too long", "namespaceName", func() error { _, err := svc.DeleteRoom(e.ctx, long(129), "r"); return err }},
+			{"describe namespace too long", "namespaceName", func() error { _, _, err := svc.DescribeRooms(e.ctx, long(129), "", 10); return err }},
 			{"limit too big", "limit", func() error { _, _, err := svc.DescribeRooms(e.ctx, ns, "", 1001); return err }},
 			{"limit negative", "limit", func() error { _, _, err := svc.DescribeRooms(e.ctx, ns, "", -1); return err }},
 			{"server type", "serverType", func() error {
@@ -112,6 +117,9 @@ func TestNewValidation(t *testing.T) {
 		require.ErrorIs(t, err, realtime.ErrInvalidArgument)
 		_, err = realtime.New(st, &realtime.Config{IdleTimeout: -1})
 		require.ErrorContains(t, err, "IdleTimeout")
+		_, err = realtime.New(st, &realtime.Config{MaxLifetime: -1})
+		require.ErrorIs(t, err, realtime.ErrInvalidArgument)
+		require.ErrorContains(t, err, "MaxLifetime")
 		svc, err := realtime.New(st, nil)
 		require.NoError(t, err)
 		_, err = svc.CreateNamespace(t.Context(), realtime.CreateNamespaceInput{Name: ns})

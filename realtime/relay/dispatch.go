@@ -21,6 +21,10 @@ const (
 	// StatusUnauthorized answers a HelloRequest whose token the Verifier
 	// refuses; the connection is then closed.
 	StatusUnauthorized = 401
+	// StatusNotFound tells every connection of a room that ends (DeleteRoom,
+	// idle, lifetime) that the room is gone; the connection is then closed
+	// with 1001 Going Away.
+	StatusNotFound = 404
 )
 
 // marshal serializes the inner RelayBinaryMessage.

@@ -27,7 +27,8 @@
 // A room ends after IdleTimeout without a client frame or MaxLifetime
 // since it started, both measured on Config.Clock, and then calls the
 // request's Ended once. [Server.Release] and [Server.Close] end rooms
-// without calling Ended. Pings to find dead sockets run on the wall clock.
+// without calling Ended. Pings to find dead sockets run on Config.HeartbeatClock
+// (the wall clock by default).
 //
 // # Concurrency
 //

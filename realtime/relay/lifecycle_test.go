@@ -80,8 +80,7 @@ func TestLifetimeEndsRoom(t *testing.T) {
 	closed := r.closing()
 	clk.Add(time.Minute)
 	require.Equal(t, "lifetime", <-done)
-	_, err := c.Recv(testCtx(t))
-	require.ErrorIs(t, err, client.ErrClosed)
+	gone(t, c, "lifetime")
 	<-closed
 	require.True(t, portFree(ep.Port))
 	require.Empty(t, done)
@@ -98,8 +97,7 @@ func TestReleaseFreesPort(t *testing.T) {
 	require.ErrorIs(t, err, relay.ErrNoPort)
 
 	require.NoError(t, s.Release(context.Background(), "ns", "a"))
-	_, err = c.Recv(testCtx(t))
-	require.ErrorIs(t, err, client.ErrClosed)
+	gone(t, c, "released")
 	require.True(t, portFree(ep.Port))
 	require.Empty(t, done, "Release does not call Ended")
 	require.NoError(t, s.Release(context.Background(), "ns", "a"), "releasing twice is fine")
@@ -167,8 +165,7 @@ func TestThroughService(t *testing.T) {
 		// DeleteRoom releases the relay room.
 		_, err = svc.DeleteRoom(ctx, "game", "match")
 		require.NoError(t, err)
-		_, err = a.Recv(testCtx(t))
-		require.ErrorIs(t, err, client.ErrClosed)
+		gone(t, a, "released")
 		require.True(t, portFree(ep.Port))
 	})
 }
@@ -198,4 +195,28 @@ func TestHeartbeatDropsADeadSocket(t *testing.T) {
 	require.True(t, ok, "the unanswered ping dropped bob")
 	require.Equal(t, bobID, e.Player.GetConnectionId())
 	bob.closed()
+}
+
+// gone expects the Error 404 a room's end sends every player, then the end
+// of the connection.
+func gone(t *testing.T, c *client.Client, reason string) {
+	t.Helper()
+	e := expect[*client.Error](t, c)
+	require.Equal(t, uint32(relay.StatusNotFound), e.StatusCode)
+	require.Equal(t, "room gone: "+reason, e.Message)
+	_, err := c.Recv(testCtx(t))
+	require.ErrorIs(t, err, client.ErrClosed)
+}
+
+func TestDroppedSocketLeaves(t *testing.T) {
+	s, _ := newServer(t, relayCfg(t))
+	ep := provision(t, s, "drop", realtime.ProvisionRequest{})
+	alice := join(t, ep, "alice", nil)
+	bob := dialRaw(t, ep, nil)
+	bobID := bob.hello("bob").GetMyProfile().GetConnectionId()
+	require.Equal(t, bobID, expect[*client.Join](t, alice).Player.GetConnectionId())
+
+	// No close frame at all: the TCP connection just goes.
+	require.NoError(t, bob.ws.CloseNow())
+	require.Equal(t, bobID, expect[*client.Leave](t, alice).Player.GetConnectionId())
 }

@@ -121,12 +121,13 @@ func (r *room) end(reason string) bool {
 		}
 		_ = r.hs.Close() // the listener and any connection not upgraded
 		<-r.served
-		r.wg.Add(len(conns))
+		// Each connection's writer sends the 404 after what is queued, then
+		// closes (bounded by writeTimeout and the close handshake's own
+		// limit); r.wg counts the connections being served.
 		for _, c := range conns {
-			go func() {
-				defer r.wg.Done()
-				c.close(websocket.StatusGoingAway, "room ended")
-			}()
+			o := r.errorFrame(StatusNotFound, "room gone: "+reason)
+			o.closeCode, o.reason = websocket.StatusGoingAway, "room ended"
+			c.enqueue(o)
 		}
 		r.wg.Wait()
 		r.srv.forget(r)
