@@ -27,6 +27,10 @@ import (
 // the scheduled send time (stamped in the payload, so a late sender counts)
 // to the receiver's Recv, in ms. lost is the messages never delivered.
 //
+// Relay30HzRaw (bench_raw_test.go): Relay30Hz's load through a bare
+// coder/websocket broadcast server with no protocol, the baseline to
+// compare with in one run.
+//
 // RelayMax: the same rooms, every player broadcasting as fast as it can
 // with at most benchWindow messages in flight (sent, not yet received by
 // all 7 others), which keeps each recipient's queue under the relay's
