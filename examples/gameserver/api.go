@@ -44,8 +44,11 @@ func notFound(msg string) error { return &apiError{status: http.StatusNotFound, 
 func (a *app) routes() *http.ServeMux {
 	mux := http.NewServeMux()
 	web, _ := fs.Sub(webFS, "web")
-	mux.Handle("GET /", http.FileServerFS(web))
+	files := http.FileServerFS(web)
+	mux.Handle("GET /{$}", files)    // index.html
+	mux.Handle("GET /{file}", files) // codec.js, app.js, style.css
 	mux.Handle("GET /ws", a.ws)
+	mux.HandleFunc("/api/", a.noRoute(mux))
 	mux.HandleFunc("POST /api/login", a.handle(a.login))
 	mux.HandleFunc("GET /api/me", a.authed(a.me))
 	mux.HandleFunc("POST /api/jobs", a.authed(a.pushJob))
@@ -57,6 +60,27 @@ func (a *app) routes() *http.ServeMux {
 	mux.HandleFunc("GET /api/ops", a.handle(a.ops))
 	mux.HandleFunc("GET /api/players/{name}", a.handle(a.opsPlayer))
 	return mux
+}
+
+// noRoute answers, in JSON like every API error, a request no API route
+// takes: 405 with Allow when the path exists for other methods, else 404.
+func (a *app) noRoute(mux *http.ServeMux) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		var allow []string
+		for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodDelete} {
+			probe := r.Clone(r.Context())
+			probe.Method = m
+			if _, pattern := mux.Handler(probe); pattern != "/api/" {
+				allow = append(allow, m)
+			}
+		}
+		if len(allow) > 0 {
+			w.Header().Set("Allow", strings.Join(allow, ", "))
+			writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"error": r.Method + " is not allowed on " + r.URL.Path, "field": ""})
+			return
+		}
+		writeJSON(w, http.StatusNotFound, map[string]string{"error": "no API at " + r.URL.Path, "field": ""})
+	}
 }
 
 // handle turns fn's answer into JSON, and its error into an error answer.
@@ -147,7 +171,13 @@ func decode(r *http.Request, v any) error {
 		}
 		return badRequest("", "malformed JSON: "+err.Error())
 	}
-	if dec.More() {
+	// Nothing but white space may follow: not a second value, not a
+	// stray bracket, and not past the body limit.
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return err
+		}
 		return badRequest("", "one JSON object expected")
 	}
 	return nil

@@ -27,6 +27,7 @@ type matchmaker struct {
 	mu      sync.Mutex
 	waiting []string
 	timer   *clock.Timer
+	armed   uint64 // counts the timers armed: a fire of an older one is stale
 	stopped bool
 	wg      sync.WaitGroup
 }
@@ -50,7 +51,9 @@ func (m *matchmaker) join(p string) int {
 	case n >= matchMax || (n >= matchMin && m.window <= 0):
 		m.formLocked()
 	case n >= matchMin && m.timer == nil:
-		m.timer = m.clk.AfterFunc(m.window, m.fire)
+		m.armed++
+		gen := m.armed
+		m.timer = m.clk.AfterFunc(m.window, func() { m.fire(gen) })
 	}
 	return n
 }
@@ -77,12 +80,18 @@ func (m *matchmaker) isWaiting(p string) bool {
 func (m *matchmaker) list() []string {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return slices.Clone(m.waiting)
+	return append([]string{}, m.waiting...) // [] rather than null in JSON
 }
 
-func (m *matchmaker) fire() {
+// fire forms a room when the timer armed as generation gen fires, unless
+// it was stopped or replaced meanwhile (its callback may already have been
+// waiting for the lock when leave or stop cancelled it).
+func (m *matchmaker) fire(gen uint64) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if gen != m.armed || m.timer == nil {
+		return
+	}
 	m.timer = nil
 	if !m.stopped && len(m.waiting) >= matchMin {
 		m.formLocked()
