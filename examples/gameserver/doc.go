@@ -35,7 +35,32 @@
 // provisions it, realtime notifies each player (Gs2Realtime:Create), and
 // the page (or relay/client) joins it on the GS2 relay protocol. GET
 // /api/ops is the operator's view of it all. The page is in web/, served
-// from an embed.FS; the API contract is in api.go.
+// from an embed.FS (codec.js speaks the relay protocol from the browser).
+//
+// # HTTP API
+//
+// JSON in and out. An error is {"error": "…", "field": "…"} with 400 (bad
+// input; field names it), 401 (no or bad token; field "Authorization"),
+// 404, 405 (with Allow), 409, 413 (a body over 64 KiB) or 500.
+//
+//	POST   /api/login                   {"player"} → {"player","token"}; creates the player (1..32 of [A-Za-z0-9_-])
+//	GET    /api/me                      → {"player","coins","sessions","waiting","room"}
+//	POST   /api/jobs                    {"coins" 1..1000, "fail" never|once|always, "maxTryCount" 1..10} → {"job"}
+//	GET    /api/jobs                    → {"queued","results" (newest first, ≤ 50),"deadLetters"}
+//	POST   /api/deadletters/{name}/requeue → {"job"}
+//	POST   /api/match                   → {"status" waiting|matched,"waiting"}
+//	DELETE /api/match                   → {"status":"idle"}
+//	GET    /api/rooms/{room}            → {"name","status","ipAddress","port","encryptionKey","players"} (its players only)
+//	GET    /api/ops                     → {"namespaces","players","rooms","waiting","now"} (no token: a demo)
+//	GET    /api/players/{name}          → one player of the ops view
+//
+// Every call but login and the two ops views takes the login token as
+// "Authorization: Bearer <token>". The same token binds the gateway
+// WebSocket at /ws ({"type":"setUserId","body":{"token":…}}) and is the
+// relay's HelloRequest.accessToken. Notifications arrive on /ws:
+// Gs2JobQueue:RunNotification after every attempt at a job, and
+// Gs2Realtime:Create when a match's room is ready; then GET
+// /api/rooms/{room} gives the relay's address and key.
 //
 // The game's own records (players, wallets, the jobs each pushed) are kept
 // in the same store as Hearth's, under the prefix "gameserver/" (ledger.go).
