@@ -69,6 +69,17 @@ func TestEndToEnd(t *testing.T) {
 		m = expect[*client.Message](t, ac)
 		require.Equal(t, "hi alice", string(m.Data))
 		require.Equal(t, bc.Me().GetConnectionId(), m.From)
+
+		// A room that ends is forgotten: no longer the player's, gone
+		// from its endpoint.
+		_, me = s.call(t, http.MethodGet, "/api/me", aliceTok, nil)
+		require.Equal(t, roomName, me["room"])
+		_, err = s.rt.DeleteRoom(testCtx(t), ns, roomName)
+		require.NoError(t, err)
+		_, me = s.call(t, http.MethodGet, "/api/me", aliceTok, nil)
+		require.Equal(t, "", me["room"])
+		status, _ = s.call(t, http.MethodGet, "/api/rooms/"+roomName, aliceTok, nil)
+		require.Equal(t, http.StatusNotFound, status)
 	})
 }
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"sync"
 	"time"
@@ -9,6 +10,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/hearth-go/hearth/clock"
+	"github.com/hearth-go/hearth/realtime"
 )
 
 const (
@@ -137,6 +139,21 @@ func (a *app) formRoom(players []string) {
 		return
 	}
 	a.log.Info("match formed", "room", name, "players", players)
+}
+
+// currentRoom returns the player's latest room while it exists: a room
+// that ended (idle, lifetime) is forgotten.
+func (a *app) currentRoom(ctx context.Context, player string) (string, error) {
+	room := a.rooms.roomOf(player)
+	if room == "" {
+		return "", nil
+	}
+	_, err := a.rt.GetRoom(ctx, ns, room)
+	if errors.Is(err, realtime.ErrNotFound) {
+		a.rooms.remove(room)
+		return "", nil
+	}
+	return room, err
 }
 
 // roomBook remembers which players were matched into which room, for the

@@ -111,8 +111,11 @@ func (a *app) namespaces(ctx context.Context, m map[string][]string) error {
 // playerView is one player's line of the ops view.
 func (a *app) playerView(r *http.Request, name string) (opsPlayerView, error) {
 	ctx := r.Context()
-	p := opsPlayerView{Player: name, Locks: []string{}, Waiting: a.match.isWaiting(name), Room: a.rooms.roomOf(name)}
+	p := opsPlayerView{Player: name, Locks: []string{}, Waiting: a.match.isWaiting(name)}
 	var err error
+	if p.Room, err = a.currentRoom(ctx, name); err != nil {
+		return p, err
+	}
 	if p.Coins, err = a.ledger.coins(ctx, name); err != nil {
 		return p, err
 	}

@@ -30,8 +30,12 @@ func (a *app) me(r *http.Request, player string) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	room, err := a.currentRoom(r.Context(), player)
+	if err != nil {
+		return nil, err
+	}
 	return meView{Player: player, Coins: coins, Sessions: len(sessions), Waiting: a.match.isWaiting(player),
-		Room: a.rooms.roomOf(player)}, nil
+		Room: room}, nil
 }
 
 // sessions returns the player's open gateway sessions.
