@@ -173,19 +173,30 @@ func (a *app) setup(ctx context.Context) error {
 			return fmt.Errorf("create the %s namespace: %w", s.service, err)
 		}
 	}
+	rooms, err := a.allRooms(ctx)
+	if err != nil {
+		return err
+	}
+	for _, r := range rooms {
+		if _, err := a.rt.DeleteRoom(ctx, ns, r.Name); err != nil && !errors.Is(err, realtime.ErrNotFound) {
+			return err
+		}
+		a.log.Info("room of a previous run deleted", "room", r.Name)
+	}
+	return nil
+}
+
+// allRooms returns every room of the game's realtime namespace.
+func (a *app) allRooms(ctx context.Context) ([]realtime.Room, error) {
+	var all []realtime.Room
 	for token := ""; ; {
 		rooms, next, err := a.rt.DescribeRooms(ctx, ns, token, 100)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		for _, r := range rooms {
-			if _, err := a.rt.DeleteRoom(ctx, ns, r.Name); err != nil && !errors.Is(err, realtime.ErrNotFound) {
-				return err
-			}
-			a.log.Info("room of a previous run deleted", "room", r.Name)
-		}
+		all = append(all, rooms...)
 		if next == "" {
-			return nil
+			return all, nil
 		}
 		token = next
 	}

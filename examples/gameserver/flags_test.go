@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"io"
 	"strconv"
@@ -65,18 +64,9 @@ func TestFlagsBadInputs(t *testing.T) {
 // run stops everything and returns, well within the grace period.
 func TestSIGTERMStopsGracefully(t *testing.T) {
 	port := strconv.Itoa(freePort(t))
-	pr, pw := io.Pipe()
-	done := make(chan error, 1)
-	go func() {
-		err := run(context.Background(), []string{"-addr", "127.0.0.1:0", "-data", t.TempDir(),
-			"-relay-ports", port + "-" + port, "-log-level", "error"}, pw, io.Discard)
-		_ = pw.CloseWithError(err)
-		done <- err
-	}()
 	// run handles SIGTERM from before it prints the URL.
-	_, err := bufio.NewReader(pr).ReadString('\n')
-	require.NoError(t, err)
-	go func() { _, _ = io.Copy(io.Discard, pr) }()
+	_, done := startRun(t, context.Background(), "-addr", "127.0.0.1:0", "-data", t.TempDir(),
+		"-relay-ports", port+"-"+port, "-log-level", "error")
 	start := time.Now()
 	require.NoError(t, syscall.Kill(syscall.Getpid(), syscall.SIGTERM))
 	select {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -67,31 +66,23 @@ func freePort(t testing.TB) int {
 	return ln.Addr().(*net.TCPAddr).Port
 }
 
-// call makes an API call and returns the status and the decoded body.
+// call makes an API call with token as a Bearer token (none when empty)
+// and body marshalled to JSON (a string is sent as it is; nil sends none),
+// and returns the status and the decoded body.
 func (s *server) call(t testing.TB, method, path, token string, body any) (int, map[string]any) {
 	t.Helper()
-	var rd *bytes.Reader
-	switch b := body.(type) {
-	case nil:
-		rd = bytes.NewReader(nil)
-	case string:
-		rd = bytes.NewReader([]byte(b))
-	default:
-		j, err := json.Marshal(b)
+	raw, ok := body.(string)
+	if !ok && body != nil {
+		j, err := json.Marshal(body)
 		require.NoError(t, err)
-		rd = bytes.NewReader(j)
+		raw = string(j)
 	}
-	req, err := http.NewRequestWithContext(testCtx(t), method, s.base+path, rd)
-	require.NoError(t, err)
+	auth := ""
 	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
+		auth = "Bearer " + token
 	}
-	res, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	defer res.Body.Close()
-	var out map[string]any
-	require.NoError(t, json.NewDecoder(res.Body).Decode(&out), "%s %s answered no JSON object", method, path)
-	return res.StatusCode, out
+	status, _, out := s.do(t, method, path, auth, raw)
+	return status, out
 }
 
 // login logs player in and returns the token.

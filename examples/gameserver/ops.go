@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"net/http"
 	"slices"
@@ -53,22 +54,16 @@ func (a *app) ops(r *http.Request) (any, error) {
 		}
 		v.Players = append(v.Players, p)
 	}
-	for tok := ""; ; {
-		rooms, next, err := a.rt.DescribeRooms(ctx, ns, tok, 100)
-		if err != nil {
-			return nil, err
-		}
-		for _, room := range rooms {
-			members, _ := a.rooms.members(room.Name)
-			v.Rooms = append(v.Rooms, roomView{Name: room.Name, Status: room.Status, Port: room.Port,
-				Players: append([]string{}, members...), CreatedAt: room.CreatedAt})
-		}
-		if next == "" {
-			break
-		}
-		tok = next
+	rooms, err := a.allRooms(ctx)
+	if err != nil {
+		return nil, err
 	}
-	slices.SortFunc(v.Rooms, func(x, y roomView) int { return int(y.CreatedAt - x.CreatedAt) })
+	for _, room := range rooms {
+		members, _ := a.rooms.members(room.Name)
+		v.Rooms = append(v.Rooms, roomView{Name: room.Name, Status: room.Status, Port: room.Port,
+			Players: append([]string{}, members...), CreatedAt: room.CreatedAt})
+	}
+	slices.SortFunc(v.Rooms, func(x, y roomView) int { return cmp.Compare(y.CreatedAt, x.CreatedAt) })
 	if len(v.Rooms) > shownRooms {
 		v.Rooms = v.Rooms[:shownRooms]
 	}

@@ -18,12 +18,23 @@ import (
 func runServer(t *testing.T, args ...string) (base string, stop func()) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
+	base, done := startRun(t, ctx, args...)
+	return base, func() {
+		cancel()
+		require.NoError(t, <-done)
+	}
+}
+
+// startRun runs the command (run) with args on its own goroutine, waits
+// for the URL it prints, and returns it with the channel of run's result.
+func startRun(t *testing.T, ctx context.Context, args ...string) (base string, done <-chan error) {
+	t.Helper()
 	pr, pw := io.Pipe()
-	done := make(chan error, 1)
+	errc := make(chan error, 1)
 	go func() {
 		err := run(ctx, args, pw, io.Discard)
 		_ = pw.CloseWithError(err)
-		done <- err
+		errc <- err
 	}()
 	line, err := bufio.NewReader(pr).ReadString('\n')
 	require.NoError(t, err)
@@ -31,10 +42,7 @@ func runServer(t *testing.T, args ...string) (base string, stop func()) {
 	_, url, ok := strings.Cut(strings.TrimSpace(line), " on ")
 	require.True(t, ok, line)
 	url, _, _ = strings.Cut(url, " ")
-	return strings.TrimSuffix(url, "/"), func() {
-		cancel()
-		require.NoError(t, <-done)
-	}
+	return strings.TrimSuffix(url, "/"), errc
 }
 
 // TestRestartKeepsEverything stops the server as Ctrl-C does and starts it

@@ -63,7 +63,7 @@ func newConn(r *room, ws *websocket.Conn, bc *wsbatch.Conn) *conn {
 func (c *conn) serve(ctx context.Context) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	go c.write(ctx)
+	go c.write()
 	pinged := make(chan struct{})
 	go c.pingLoop(ctx, pinged)
 
@@ -122,7 +122,7 @@ func (c *conn) handle(ctx context.Context, f *wire.Frame) (ok bool) {
 
 // write sends queued frames in order, numbering them from 1, until the
 // reader is done and the queue is drained.
-func (c *conn) write(ctx context.Context) {
+func (c *conn) write() {
 	defer close(c.written)
 	var seq uint32
 	var buf []byte // reused: Write is done with it when it returns
